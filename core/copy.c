@@ -1,0 +1,618 @@
+/*
+ * `copy` from start to end, on the main thread:
+ *
+ *   1. check both ends with a control connection each: reachable, AUTH,
+ *      what the source supports (PEXPIRETIME, CLIENT NO-TOUCH), which of
+ *      its databases hold keys, and that the destination databases the run
+ *      writes to are empty unless --on-conflict says what to do;
+ *   2. cut each selected database into SCAN ranges and queue them;
+ *   3. start the workers and become the control thread: progress, signals;
+ *   4. join, print the summary, write the report, pick the exit code.
+ *
+ * Nothing is written to the destination before step 3.
+ */
+#include "copy.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../io/conn.h"
+#include "log.h"
+#include "ranges.h"
+#include "worker.h"
+
+#define KEYS_PER_RANGE 32768
+#define TICK_MS 100
+
+struct dbinfo {
+    int db;
+    uint64_t keys;
+};
+
+struct preflight {
+    struct ioloop *loop;
+    struct conn *src, *dst;
+    struct dbinfo *dbs; /* selected source databases */
+    int n_dbs;
+    uint64_t total;
+    char src_desc[160], dst_desc[160];
+};
+
+void copy_run_fail(struct copy_run *run, status rc, const char *msg)
+{
+    pthread_mutex_lock(&run->err_lock);
+    if (run->err == ST_OK) {
+        run->err = rc;
+        snprintf(run->errmsg, sizeof(run->errmsg), "%s", msg);
+    }
+    pthread_mutex_unlock(&run->err_lock);
+    atomic_store(&run->abort, true);
+    atomic_store(&run->stop, true);
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- preflight ----------------------------------------------------------- */
+
+static status open_control(struct preflight *pf, const struct endpoint *ep,
+                           const char *role, struct conn **out, char *err,
+                           size_t errlen)
+{
+    struct conn_cfg cc = {
+        .ep = ep,
+        .role = role,
+        .client_name = "redis-migrate-control",
+        .connect_timeout_ms = 5000,
+        .reply_timeout_ms = 30000,
+        .max_retries = 3,
+        .max_request_bytes = 1u << 20,
+    };
+    status rc = conn_open(out, pf->loop, &cc, NULL, NULL, err, errlen);
+    redisReply *r = NULL;
+
+    /* The handshake (AUTH) completes with the first call. */
+    if (rc == ST_OK)
+        rc = conn_callv(*out, &r, "PING", NULL);
+    if (rc != ST_OK && *out) {
+        snprintf(err, errlen, "%s", conn_error_msg(*out));
+    } else if (rc == ST_OK && r->type == REDIS_REPLY_ERROR) {
+        snprintf(err, errlen, "%s %s: PING refused: %.200s", role,
+                 role[0] == 's' ? pf->src_desc : pf->dst_desc, r->str);
+        rc = strncmp(r->str, "NOAUTH", 6) == 0 ? ST_AUTH : ST_SERVER;
+    }
+    if (r)
+        freeReplyObject(r);
+    return rc;
+}
+
+/* The value of `field:` in an INFO reply, copied into buf. */
+static const char *info_field(const char *info, const char *field, char *buf,
+                              size_t len)
+{
+    size_t flen = strlen(field);
+    for (const char *p = info; p && *p; p = strchr(p, '\n')) {
+        if (*p == '\n')
+            p++;
+        if (strncmp(p, field, flen) == 0 && p[flen] == ':') {
+            const char *v = p + flen + 1;
+            size_t n = strcspn(v, "\r\n");
+            if (n >= len)
+                n = len - 1;
+            memcpy(buf, v, n);
+            buf[n] = '\0';
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+static status call_info(struct conn *c, const char *section, redisReply **r,
+                        const char *role, char *err, size_t errlen)
+{
+    status rc = conn_callv(c, r, "INFO", section, NULL);
+    if (rc != ST_OK) {
+        snprintf(err, errlen, "%s", conn_error_msg(c));
+        return rc;
+    }
+    if ((*r)->type != REDIS_REPLY_STRING && (*r)->type != REDIS_REPLY_STATUS) {
+        snprintf(err, errlen, "%s: INFO %s refused: %.200s; grant the user "
+                 "the INFO command", role, section,
+                 (*r)->type == REDIS_REPLY_ERROR ? (*r)->str : "?");
+        freeReplyObject(*r);
+        *r = NULL;
+        return ST_NOPERM;
+    }
+    return ST_OK;
+}
+
+/* Refuses what this version cannot do yet, rather than doing it wrong. */
+static status check_cluster(struct conn *c, const char *role,
+                            const char *desc, char *err, size_t errlen)
+{
+    redisReply *r = NULL;
+    char v[16];
+    status rc = call_info(c, "cluster", &r, role, err, errlen);
+
+    if (rc != ST_OK)
+        return rc;
+    if (info_field(r->str, "cluster_enabled", v, sizeof(v)) &&
+        strcmp(v, "1") == 0) {
+        snprintf(err, errlen,
+                 "the %s %s runs in cluster mode, which this version of "
+                 "redis-migrate does not copy yet; use a standalone endpoint",
+                 role, desc);
+        rc = ST_USAGE;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+/* Parses "db3:keys=10,expires=0,..." lines of INFO keyspace. */
+static status source_dbs(struct preflight *pf, const struct config *cfg,
+                         char *err, size_t errlen)
+{
+    redisReply *r = NULL;
+    status rc = call_info(pf->src, "keyspace", &r, "source", err, errlen);
+
+    if (rc != ST_OK)
+        return rc;
+    pf->dbs = calloc(COPY_MAX_DBS, sizeof(*pf->dbs));
+    if (!pf->dbs) {
+        freeReplyObject(r);
+        return ST_NOMEM;
+    }
+    for (const char *p = r->str; (p = strstr(p, "db")) != NULL; p += 2) {
+        int db;
+        unsigned long long keys;
+        if ((p != r->str && p[-1] != '\n') ||
+            sscanf(p, "db%d:keys=%llu", &db, &keys) != 2 || db < 0 ||
+            db >= COPY_MAX_DBS || keys == 0)
+            continue;
+        if (cfg->db >= 0 && db != cfg->db)
+            continue;
+        pf->dbs[pf->n_dbs++] = (struct dbinfo){db, keys};
+        pf->total += keys;
+    }
+    freeReplyObject(r);
+    return ST_OK;
+}
+
+static int map_db(const struct config *cfg, int src_db, int n_selected)
+{
+    for (size_t i = 0; i < cfg->n_db_map; i++)
+        if (cfg->db_map[i].src == src_db)
+            return cfg->db_map[i].dst;
+    if (cfg->dest.db >= 0 && n_selected == 1)
+        return cfg->dest.db;
+    return src_db;
+}
+
+static status plan_targets(struct preflight *pf, const struct config *cfg,
+                           struct copy_run *run, char *err, size_t errlen)
+{
+    run->n_db = COPY_MAX_DBS;
+    run->db_target = malloc(COPY_MAX_DBS * sizeof(int));
+    if (!run->db_target)
+        return ST_NOMEM;
+    for (int i = 0; i < COPY_MAX_DBS; i++)
+        run->db_target[i] = -1;
+
+    if (cfg->dest.db >= 0 && pf->n_dbs > 1 && cfg->n_db_map == 0) {
+        snprintf(err, errlen,
+                 "the destination URI names database %d, but the source has "
+                 "%d non-empty databases; pick one with --db, or map them "
+                 "with --db-map SRC:DST",
+                 cfg->dest.db, pf->n_dbs);
+        return ST_USAGE;
+    }
+    for (int i = 0; i < pf->n_dbs; i++)
+        run->db_target[pf->dbs[i].db] = map_db(cfg, pf->dbs[i].db, pf->n_dbs);
+    return ST_OK;
+}
+
+/* DBSIZE of every destination database the run writes to. */
+static status check_dest_empty(struct preflight *pf, const struct config *cfg,
+                               const struct copy_run *run, char *err,
+                               size_t errlen)
+{
+    char list[256] = "";
+    size_t used = 0;
+    bool busy = false;
+
+    for (int i = 0; i < pf->n_dbs; i++) {
+        int t = run->db_target[pf->dbs[i].db];
+        char n[16];
+        redisReply *r = NULL;
+        bool seen = false;
+
+        for (int j = 0; j < i; j++)
+            seen |= run->db_target[pf->dbs[j].db] == t;
+        if (seen)
+            continue;
+        snprintf(n, sizeof(n), "%d", t);
+        status rc = conn_callv(pf->dst, &r, "SELECT", n, NULL);
+        if (rc == ST_OK && r->type == REDIS_REPLY_ERROR) {
+            snprintf(err, errlen,
+                     "destination %s: SELECT %d refused: %.200s; check the "
+                     "database numbers of --db-map or the destination URI",
+                     pf->dst_desc, t, r->str);
+            freeReplyObject(r);
+            return ST_USAGE;
+        }
+        if (r)
+            freeReplyObject(r);
+        if (rc == ST_OK)
+            rc = conn_callv(pf->dst, &r, "DBSIZE", NULL);
+        if (rc != ST_OK) {
+            snprintf(err, errlen, "%s", conn_error_msg(pf->dst));
+            return rc;
+        }
+        if (r->type == REDIS_REPLY_INTEGER && r->integer > 0) {
+            busy = true;
+            used += (size_t)snprintf(list + used, sizeof(list) - used,
+                                     "%sdb %d holds %lld keys",
+                                     used ? ", " : "", t, r->integer);
+            if (used >= sizeof(list))
+                used = sizeof(list) - 1;
+        }
+        freeReplyObject(r);
+    }
+    if (!busy || cfg->on_conflict != CONFLICT_UNSET)
+        return ST_OK;
+
+    if (cfg->dry_run) {
+        log_warn("destination %s is not empty (%s): a real run would stop "
+                 "here; choose --on-conflict replace, skip or fail",
+                 pf->dst_desc, list);
+        return ST_OK;
+    }
+    snprintf(err, errlen,
+             "destination %s is not empty (%s); nothing was written. Choose "
+             "what to do with existing keys: --on-conflict replace, skip or "
+             "fail",
+             pf->dst_desc, list);
+    return ST_NONEMPTY;
+}
+
+/* Asks the source about optional commands; refusals choose fallbacks. */
+static void probe_features(struct preflight *pf, struct copy_run *run)
+{
+    redisReply *r = NULL;
+
+    run->use_pexpiretime = true;
+    if (conn_callv(pf->src, &r, "PEXPIRETIME", "redis-migrate:probe",
+                   NULL) == ST_OK &&
+        r->type == REDIS_REPLY_ERROR) {
+        run->use_pexpiretime = false;
+        log_info("the source has no PEXPIRETIME (%.80s); reading deadlines "
+                 "with PTTL and TIME instead", r->str);
+    }
+    if (r)
+        freeReplyObject(r);
+    r = NULL;
+
+    run->no_touch = conn_callv(pf->src, &r, "CLIENT", "NO-TOUCH", "on",
+                               NULL) == ST_OK &&
+                    r->type == REDIS_REPLY_STATUS;
+    if (!run->no_touch)
+        log_debug("the source has no CLIENT NO-TOUCH; reads may update its "
+                  "LRU/LFU data");
+    if (r)
+        freeReplyObject(r);
+}
+
+/* Refusals of settings this version accepts but cannot honour yet. */
+static status check_supported(const struct config *cfg, char *err,
+                              size_t errlen)
+{
+    const char *what = NULL;
+
+    if (cfg->source.tls || cfg->dest.tls)
+        what = "TLS endpoints (rediss:// or REDIS_*_TLS=true)";
+    else if (cfg->mode == MODE_STRUCT)
+        what = "--mode struct";
+    else if (cfg->verify)
+        what = "--verify";
+    else if (cfg->read_from == READ_REPLICA)
+        what = "--read-from replica";
+    if (!what)
+        return ST_OK;
+    snprintf(err, errlen,
+             "%s: not available in this version of redis-migrate; remove "
+             "it to copy with DUMP and RESTORE over plain connections",
+             what);
+    return ST_USAGE;
+}
+
+static status preflight(struct preflight *pf, const struct config *cfg,
+                        struct copy_run *run, char *err, size_t errlen)
+{
+    char why[160];
+    status rc;
+
+    endpoint_describe(&cfg->source, pf->src_desc, sizeof(pf->src_desc));
+    endpoint_describe(&cfg->dest, pf->dst_desc, sizeof(pf->dst_desc));
+    rc = check_supported(cfg, err, errlen);
+    if (rc != ST_OK)
+        return rc;
+
+    const char *force = getenv("RM_FORCE_POLL");
+    run->force_poll = force && *force && strcmp(force, "0") != 0;
+    rc = ioloop_new(&pf->loop, 8, run->force_poll, why, sizeof(why));
+    if (rc != ST_OK)
+        return rc;
+    if (run->force_poll)
+        log_info("RM_FORCE_POLL is set: running on the poll loop instead of "
+                 "io_uring");
+    else if (!ioloop_uses_uring(pf->loop)) {
+        log_warn("%s; running on the poll loop (same behaviour, more "
+                 "system calls)", why);
+        run->force_poll = true;
+    }
+
+    rc = open_control(pf, &cfg->source, "source", &pf->src, err, errlen);
+    if (rc == ST_OK)
+        rc = open_control(pf, &cfg->dest, "destination", &pf->dst, err,
+                          errlen);
+    if (rc == ST_OK)
+        rc = check_cluster(pf->src, "source", pf->src_desc, err, errlen);
+    if (rc == ST_OK)
+        rc = check_cluster(pf->dst, "destination", pf->dst_desc, err, errlen);
+    if (rc == ST_OK)
+        rc = source_dbs(pf, cfg, err, errlen);
+    if (rc == ST_OK)
+        rc = plan_targets(pf, cfg, run, err, errlen);
+    if (rc == ST_OK)
+        rc = check_dest_empty(pf, cfg, run, err, errlen);
+    if (rc == ST_OK)
+        probe_features(pf, run);
+    return rc;
+}
+
+static void preflight_free(struct preflight *pf)
+{
+    conn_close(pf->src);
+    conn_close(pf->dst);
+    ioloop_free(pf->loop);
+    free(pf->dbs);
+}
+
+/* ---- ranges -------------------------------------------------------------- */
+
+static status queue_ranges(struct copy_run *run, const struct preflight *pf,
+                           const struct config *cfg)
+{
+    size_t n = 0;
+
+    for (int i = 0; i < pf->n_dbs; i++)
+        n += 1u << ranges_pick_bits(pf->dbs[i].keys, cfg->threads,
+                                    KEYS_PER_RANGE);
+    run->ranges = calloc(n ? n : 1, sizeof(*run->ranges));
+    status rc = run->ranges ? rangeq_new(&run->queue, n) : ST_NOMEM;
+    if (rc != ST_OK)
+        return rc;
+
+    for (int i = 0; i < pf->n_dbs; i++) {
+        uint32_t bits = ranges_pick_bits(pf->dbs[i].keys, cfg->threads,
+                                         KEYS_PER_RANGE);
+        for (uint32_t j = 0; j < (1u << bits); j++) {
+            struct scan_range *r = &run->ranges[run->n_ranges++];
+            *r = ranges_buckets(bits, j);
+            r->db = pf->dbs[i].db;
+            rangeq_push(run->queue, r);
+        }
+        log_debug("db %d: %llu keys in %u ranges", pf->dbs[i].db,
+                  (unsigned long long)pf->dbs[i].keys, 1u << bits);
+    }
+    return ST_OK;
+}
+
+/* One --match can go to the server with SCAN MATCH, and one --type with
+ * SCAN TYPE; more are filtered here. */
+static void plan_filters(struct copy_run *run, const struct config *cfg)
+{
+    run->scan_match = cfg->n_match == 1 ? cfg->match[0] : NULL;
+    run->scan_type = cfg->n_types == 1 ? cfg->types[0] : NULL;
+    run->check_type = cfg->n_types > 1;
+}
+
+/* ---- control thread ------------------------------------------------------ */
+
+static int resolve_progress(int kind)
+{
+    if (kind == PROGRESS_AUTO)
+        return isatty(STDERR_FILENO) ? PROGRESS_BAR : PROGRESS_PLAIN;
+    return kind;
+}
+
+static bool all_done(struct worker **workers, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (workers[i] && !worker_done(workers[i]))
+            return false;
+    return true;
+}
+
+/* Draws progress and waits for signals until every worker has finished.
+ * Returns true when a signal interrupted the run. */
+static bool control_loop(struct copy_run *run, struct worker **workers,
+                         int n, struct progress *pg, uint64_t total,
+                         double t0)
+{
+    sigset_t set;
+    bool interrupted = false;
+    struct timespec tick = {0, TICK_MS * 1000000L};
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+
+    while (!all_done(workers, n)) {
+        int sig = sigtimedwait(&set, NULL, &tick);
+        if (sig == SIGINT || sig == SIGTERM) {
+            if (interrupted) {
+                log_warn("second signal: stopping without waiting for "
+                         "writes in flight");
+                atomic_store(&run->abort, true);
+            } else {
+                log_warn("%s received: stopping; keys in flight are "
+                         "finished or left unwritten",
+                         sig == SIGINT ? "SIGINT" : "SIGTERM");
+                atomic_store(&run->stop, true);
+            }
+            interrupted = true;
+        }
+        struct totals t;
+        totals_sum(run->counters, (size_t)n, &t);
+        progress_update(pg, &t, total, mono_s() - t0);
+    }
+    return interrupted;
+}
+
+static int exit_code_for(const struct copy_run *run, bool interrupted,
+                         const struct totals *t)
+{
+    if (interrupted)
+        return 130;
+    if (run->err != ST_OK)
+        return status_exit_code(run->err) == 0 ? 1
+                                               : status_exit_code(run->err);
+    if (t->failed > 0)
+        return 3;
+    return 0;
+}
+
+static int finish(const struct config *cfg, struct copy_run *run,
+                  const struct preflight *pf, int code, const char *error,
+                  const struct totals *t, double elapsed)
+{
+    struct report rep = {
+        .command = "copy",
+        .status = report_status_for_exit(code),
+        .exit_code = code,
+        .error = error,
+        .source = pf->src_desc,
+        .dest = pf->dst_desc,
+        .dry_run = cfg->dry_run,
+        .elapsed_seconds = elapsed,
+        .estimated_total = pf->total,
+        .failures = &run->failures,
+    };
+    char err[512];
+
+    if (t)
+        rep.totals = *t;
+    if (error)
+        log_error("%s", error);
+    if (cfg->report_path &&
+        report_write_json(&rep, cfg->report_path, err, sizeof(err)) !=
+            ST_OK) {
+        log_error("%s", err);
+        if (code == 0)
+            code = 1;
+    }
+    if (t)
+        report_print_summary(&rep, stdout);
+    fflush(stdout);
+    return code;
+}
+
+/* ---- entry --------------------------------------------------------------- */
+
+static int run_workers(const struct config *cfg, struct copy_run *run,
+                       struct preflight *pf, double t0)
+{
+    int n = cfg->threads;
+    struct worker **workers = calloc((size_t)n, sizeof(*workers));
+    struct progress *pg = progress_new(resolve_progress(cfg->progress),
+                                       stderr);
+    struct totals t;
+    int code;
+
+    run->counters = calloc((size_t)n, sizeof(*run->counters));
+    if (pg)
+        progress_set_label(pg, "copy");
+    if (!workers || !run->counters || !pg) {
+        free(workers);
+        progress_free(pg);
+        return finish(cfg, run, pf, 1, "out of memory", NULL, 0);
+    }
+
+    log_info("copying %llu keys from %s to %s with %d threads%s",
+             (unsigned long long)pf->total, pf->src_desc, pf->dst_desc, n,
+             cfg->dry_run ? " (dry run: nothing is written)" : "");
+    for (int i = 0; i < n; i++)
+        if (worker_start(&workers[i], run, i) != ST_OK)
+            copy_run_fail(run, ST_NOMEM, "cannot start a worker thread");
+
+    bool interrupted = control_loop(run, workers, n, pg, pf->total, t0);
+    for (int i = 0; i < n; i++)
+        worker_join(workers[i]);
+    free(workers);
+
+    totals_sum(run->counters, (size_t)n, &t);
+    double elapsed = mono_s() - t0;
+    progress_finish(pg, &t, pf->total, elapsed);
+    progress_free(pg);
+
+    code = exit_code_for(run, interrupted, &t);
+    return finish(cfg, run, pf, code,
+                  run->err != ST_OK && !interrupted ? run->errmsg : NULL, &t,
+                  elapsed);
+}
+
+int copy_main(const struct config *cfg)
+{
+    struct copy_run run = {.cfg = cfg};
+    struct preflight pf = {0};
+    char err[512] = "";
+    double t0 = mono_s();
+    sigset_t set;
+    int code;
+
+    /* Signals go to the control loop only: block them before any thread
+     * starts, so that the workers inherit the mask. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    pthread_mutex_init(&run.err_lock, NULL);
+    failures_init(&run.failures);
+
+    status rc = preflight(&pf, cfg, &run, err, sizeof(err));
+    if (rc == ST_OK) {
+        plan_filters(&run, cfg);
+        rc = queue_ranges(&run, &pf, cfg);
+        if (rc != ST_OK)
+            snprintf(err, sizeof(err), "out of memory planning ranges");
+    }
+    /* The control connections are not needed while workers copy. */
+    conn_close(pf.src);
+    conn_close(pf.dst);
+    pf.src = pf.dst = NULL;
+
+    if (rc != ST_OK)
+        code = finish(cfg, &run, &pf, status_exit_code(rc), err, NULL,
+                      mono_s() - t0);
+    else
+        code = run_workers(cfg, &run, &pf, t0);
+
+    preflight_free(&pf);
+    rangeq_free(run.queue);
+    free(run.ranges);
+    free(run.db_target);
+    free(run.counters);
+    failures_free(&run.failures);
+    pthread_mutex_destroy(&run.err_lock);
+    return code;
+}

@@ -1,0 +1,65 @@
+/*
+ * redis-migrate's entry point: parse the configuration, set up logging,
+ * and run the command. The only place that turns a configuration error into
+ * an exit code and a message.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "config/config.h"
+#include "core/copy.h"
+#include "core/log.h"
+
+static bool holds_secrets(const struct config *cfg)
+{
+    return cfg->source.password || cfg->dest.password;
+}
+
+int main(int argc, char **argv)
+{
+    struct config cfg = {0};
+    char err[CONFIG_ERR_LEN] = "";
+    int code;
+
+    status rc = config_parse(&cfg, argc, argv, err, sizeof(err));
+    if (rc != ST_OK) {
+        fprintf(stderr, "redis-migrate: %s\n",
+                err[0] ? err : status_str(rc));
+        config_free(&cfg);
+        return status_exit_code(rc) == 1 ? 2 : status_exit_code(rc);
+    }
+
+    /* No core dump or ptrace peek at the passwords we hold. */
+    if (holds_secrets(&cfg))
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+    log_set_level((enum log_level)cfg.log_level);
+    for (size_t i = 0; i < cfg.n_warnings; i++)
+        log_warn("%s", cfg.warnings[i]);
+
+    switch (cfg.command) {
+    case CMD_HELP:
+        config_usage(cfg.help_for, stdout);
+        code = 0;
+        break;
+    case CMD_VERSION:
+        printf("redis-migrate %s\n", RM_VERSION);
+        code = 0;
+        break;
+    case CMD_COPY:
+        code = copy_main(&cfg);
+        break;
+    case CMD_VERIFY:
+        fprintf(stderr, "redis-migrate: verify is not available in this "
+                        "version yet\n");
+        code = 2;
+        break;
+    default:
+        config_usage(CMD_NONE, stderr);
+        code = 2;
+        break;
+    }
+    config_free(&cfg);
+    return code;
+}
