@@ -18,7 +18,7 @@
 #include "internal.h"
 
 #define DEFAULT_SCAN_COUNT    1000
-#define DEFAULT_PIPELINE 1024
+#define DEFAULT_PIPELINE      1024
 #define DEFAULT_BIG_KEY_BYTES (64ULL << 20)
 #define DEFAULT_TTL_TOLERANCE 1000
 #define COMMAND_SHOW_MAX      24

@@ -6,8 +6,13 @@
  *
  * An endpoint is assembled field by field: a URI (flag, then the _URL
  * variable) gives host, port, user, password and database; a separate
- * setting fills each field the URI left out. `--db` and a URI's `/db` are
- * the same setting.
+ * setting fills each field the URI left out. `--db` and the source URI's
+ * `/db` are the same setting (--db wins over REDIS_SOURCE_URL's; a --source
+ * whose /db contradicts --db is refused). TLS is on when the URI is
+ * rediss:// or REDIS_*_TLS is true. An empty variable counts as unset.
+ * A password in a --source/--dest flag warns (the process list shows it);
+ * one in REDIS_*_URL does not. A copy onto the same host, port and
+ * databases is refused.
  *
  * Called from main only, before any thread starts. Nothing here logs:
  * problems come back as one message naming the setting to fix, warnings
@@ -131,8 +136,11 @@ void config_usage(enum command cmd, void *out /* FILE * */);
 /*
  * Parses one URI `redis://[user[:password]@]host[:port][/db]` or rediss://
  * into `ep`, percent-decoding user and password and accepting `[v6]` hosts.
- * Fields the URI does not give are left as they are. Sets *has_password when
- * the URI carried one. ST_USAGE with a message naming `what` on bad input.
+ * Fields the URI does not give are left as they are (redis:// leaves `tls`
+ * alone, rediss:// sets it). The user information ends at the URI's last
+ * '@'; the message on bad input names `what` and quotes the URI without its
+ * user information or query. Sets *has_password when the URI carried one.
+ * ST_USAGE on bad input (ep unchanged), ST_NOMEM.
  */
 status config_parse_uri(struct endpoint *ep, const char *uri, const char *what,
                         bool *has_password, char *err, size_t errlen);

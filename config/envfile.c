@@ -255,7 +255,8 @@ config_read_env_file(const char *path,
     status rc = ST_IO;
 
     *world_readable = false;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO named .env must not hang the start. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         e = errno;
         goto out;

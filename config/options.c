@@ -1,21 +1,19 @@
 /*
- * config_parse(): the command, then its options (`--opt value` and
- * `--opt=value`), then the .env file and the environment for the endpoints,
- * then the checks that need everything merged. Also config_free().
+ * The options of `copy` and `verify`, `--opt value` or `--opt=value`, read
+ * from argv into the config (the endpoint URIs are only noted here; see
+ * endpoint.c), and the one-line messages a bad option gives.
  *
  * Options are one table: name, what the value is (for "needs a value"), the
- * commands that take it, and a handler. A value is quoted in a message only
- * after it is escaped and cut; endpoint URIs are quoted without their user
- * information (see uri.c), and passwords never.
+ * commands that take it, a handler and, for numbers, the range. A value is
+ * quoted in a message only after it is escaped and cut; an unknown option
+ * only up to its '=' (the rest may be a secret); a stray argument never.
  *
  * Called from main's thread only, before any other thread starts.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "core/log.h"
 #include "internal.h"
@@ -48,16 +46,18 @@ struct opt {
     unsigned cmds;
     bool repeatable;
     opt_set set;
+    long min, max; /* of a number; both 0 for other options */
 };
 
 /* ---- value helpers ----------------------------------------------------- */
 
+/* A number within the option's range. */
 static status whole(struct parse *ps, const struct opt *o, const char *val,
-                    long min, long max, long *out)
+                    long *out)
 {
-    if (config_whole(val, min, max, out))
+    if (config_whole(val, o->min, o->max, out))
         return ST_OK;
-    return config_err_whole(ps->err, ps->errlen, o->name, val, min, max);
+    return config_err_whole(ps->err, ps->errlen, o->name, val, o->min, o->max);
 }
 
 /* Index of `val` among the NULL-terminated `names`, any case. */
@@ -126,55 +126,25 @@ static status opt_dest(struct parse *ps, const struct opt *o, const char *val)
     return ST_OK;
 }
 
-static status opt_number(struct parse *ps, const struct opt *o, const char *val)
-{
-    static const struct {
-        const char *name;
-        long min, max;
-    } limits[] = {
-        {"--threads", 1, CONFIG_THREADS_MAX},
-        {"--scan-count", 1, 100000},
-        {"--pipeline", 1, 10000},
-        {"--db", 0, CONFIG_DB_MAX},
-        {"--max-ops", 0, 1000000000L},
-        {"--sample", 0, 1000000000000L},
-        {"--ttl-tolerance-ms", 0, 86400000L},
-    };
-    struct config *cfg = ps->cfg;
-    size_t i = 0;
-    long v;
-    status rc;
-
-    while (strcmp(limits[i].name, o->name) != 0)
-        i++;
-    rc = whole(ps, o, val, limits[i].min, limits[i].max, &v);
-    if (rc != ST_OK)
-        return rc;
-    switch (i) {
-    case 0:
-        cfg->threads = (int)v;
-        break;
-    case 1:
-        cfg->scan_count = (int)v;
-        break;
-    case 2:
-        cfg->pipeline = (int)v;
-        break;
-    case 3:
-        ps->fl.db = (int)v;
-        break;
-    case 4:
-        cfg->max_ops = v;
-        break;
-    case 5:
-        cfg->sample = v;
-        break;
-    default:
-        cfg->ttl_tolerance_ms = v;
-        break;
+/* The numeric options: one handler each, the range is in the table. */
+#define NUMBER_OPTION(fn, field, type)                                         \
+    static status fn(struct parse *ps, const struct opt *o, const char *val)   \
+    {                                                                          \
+        long v;                                                                \
+        status rc = whole(ps, o, val, &v);                                     \
+                                                                               \
+        if (rc == ST_OK)                                                       \
+            field = (type)v;                                                   \
+        return rc;                                                             \
     }
-    return ST_OK;
-}
+NUMBER_OPTION(opt_threads, ps->cfg->threads, int)
+NUMBER_OPTION(opt_scan_count, ps->cfg->scan_count, int)
+NUMBER_OPTION(opt_pipeline, ps->cfg->pipeline, int)
+NUMBER_OPTION(opt_db, ps->fl.db, int)
+NUMBER_OPTION(opt_max_ops, ps->cfg->max_ops, long)
+NUMBER_OPTION(opt_sample, ps->cfg->sample, long)
+NUMBER_OPTION(opt_ttl_tolerance, ps->cfg->ttl_tolerance_ms, long)
+#undef NUMBER_OPTION
 
 static status opt_match(struct parse *ps, const struct opt *o, const char *val)
 {
@@ -317,24 +287,23 @@ static status opt_flag(struct parse *ps, const struct opt *o, const char *val)
     return ST_OK;
 }
 
-#define NUM "a whole number"
+#define NUMBER "a whole number"
 static const struct opt opts[] = {
     {"--source", "a redis:// or rediss:// URI", FOR_BOTH, false, opt_source},
     {"--dest", "a redis:// or rediss:// URI", FOR_BOTH, false, opt_dest},
-    {"--threads", NUM " from 1 to 1024", FOR_BOTH, false, opt_number},
-    {"--scan-count", NUM " from 1 to 100000", FOR_BOTH, false, opt_number},
-    {"--pipeline", NUM " from 1 to 10000", FOR_BOTH, false, opt_number},
+    {"--threads", NUMBER, FOR_BOTH, false, opt_threads, 1, CONFIG_THREADS_MAX},
+    {"--scan-count", NUMBER, FOR_BOTH, false, opt_scan_count, 1, 100000},
+    {"--pipeline", NUMBER, FOR_BOTH, false, opt_pipeline, 1, 10000},
     {"--match", "a glob such as user:*", FOR_BOTH, true, opt_match},
     {"--exclude", "a glob such as tmp:*", FOR_BOTH, true, opt_exclude},
     {"--type", "string, list, set, zset, hash or stream", FOR_BOTH, true,
      opt_type},
-    {"--db", "a database number", FOR_BOTH, false, opt_number},
+    {"--db", NUMBER, FOR_BOTH, false, opt_db, 0, CONFIG_DB_MAX},
     {"--db-map", "SRC:DST, two database numbers", FOR_BOTH, true, opt_db_map},
     {"--mode", "auto, dump or struct", FOR_COPY, false, opt_choice},
     {"--on-conflict", "replace, skip or fail", FOR_COPY, false, opt_choice},
     {"--big-key-bytes", "a size such as 64m", FOR_BOTH, false, opt_big_key},
-    {"--max-ops", "source reads per second, 0 for no limit", FOR_BOTH, false,
-     opt_number},
+    {"--max-ops", NUMBER, FOR_BOTH, false, opt_max_ops, 0, 1000000000L},
     {"--read-from", "master or replica", FOR_BOTH, false, opt_choice},
     {"--source-tls-insecure", NULL, FOR_BOTH, false, opt_flag},
     {"--dest-tls-insecure", NULL, FOR_BOTH, false, opt_flag},
@@ -345,13 +314,13 @@ static const struct opt opts[] = {
     {"--verify", NULL, FOR_COPY, false, opt_flag},
     {"--env-file", "a file name", FOR_BOTH, false, opt_file},
     {"--log-level", "error, warn, info or debug", FOR_BOTH, false, opt_choice},
-    {"--sample", "a number of keys, 0 for every key", FOR_VERIFY, false,
-     opt_number},
-    {"--ttl-tolerance-ms", "a number of milliseconds", FOR_VERIFY, false,
-     opt_number},
+    {"--sample", NUMBER, FOR_VERIFY, false, opt_sample, 0, 1000000000000L},
+    {"--ttl-tolerance-ms", NUMBER, FOR_VERIFY, false, opt_ttl_tolerance, 0,
+     86400000L},
 };
-#undef NUM
+#undef NUMBER
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+_Static_assert(N_OPTS <= 64, "struct parse's `seen` has one bit an option");
 
 /* ---- option lookup and messages ---------------------------------------- */
 
@@ -438,7 +407,12 @@ static status take_value(struct parse *ps, const struct opt *o, int argc,
         *val = argv[++*i];
     if (*val && **val)
         return ST_OK;
-    snprintf(ps->err, ps->errlen, "%s needs a value (%s)", o->name, o->hint);
+    if (o->max > 0)
+        snprintf(ps->err, ps->errlen, "%s needs a value (%s from %ld to %ld)",
+                 o->name, o->hint, o->min, o->max);
+    else
+        snprintf(ps->err, ps->errlen, "%s needs a value (%s)", o->name,
+                 o->hint);
     return ST_USAGE;
 }
 

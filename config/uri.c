@@ -37,11 +37,17 @@ struct uri_parts {
 static const char *shown_uri(const char *uri, char *buf, size_t len)
 {
     char tmp[SHOWN_LEN];
-    const char *sep = strstr(uri, "://");
     const char *at = strrchr(uri, '@');
-    const char *tail = at ? at + 1 : (sep ? sep + 3 : uri);
-    size_t head = sep ? (size_t)(sep + 3 - uri) : 0;
-    size_t tail_len = strcspn(tail, "?#");
+    const char *sep = strstr(uri, "://");
+    const char *tail;
+    size_t head, tail_len;
+
+    /* A "://" after the '@' is no scheme: the head would show the secret. */
+    if (sep && at && sep > at)
+        sep = NULL;
+    tail = at ? at + 1 : (sep ? sep + 3 : uri);
+    head = sep ? (size_t)(sep + 3 - uri) : 0;
+    tail_len = strcspn(tail, "?#");
 
     if (head > 16)
         head = 16;

@@ -84,9 +84,14 @@ status keyset_add(struct keyset *s, const void *key, size_t len, bool *added)
 
     *added = false;
     hash_key(key, len, &lo, &hi);
+    if (s->cap) {
+        size_t i = find(s, lo, hi);
+        if (s->slots[i * 2] == lo && s->slots[i * 2 + 1] == hi)
+            return ST_OK; /* known: a full set still answers */
+    }
+    if (s->n >= s->max)
+        return ST_NOMEM;
     if ((s->n + 1) * 2 > s->cap) {
-        if (s->n >= s->max)
-            return ST_NOMEM;
         status rc = grow(s);
         if (rc != ST_OK)
             return rc;
@@ -94,8 +99,6 @@ status keyset_add(struct keyset *s, const void *key, size_t len, bool *added)
 
     size_t i = find(s, lo, hi);
     uint64_t *e = &s->slots[i * 2];
-    if (e[0] == lo && e[1] == hi)
-        return ST_OK;
     e[0] = lo;
     e[1] = hi;
     s->n++;

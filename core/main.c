@@ -16,6 +16,24 @@ static bool holds_secrets(const struct config *cfg)
     return cfg->source.password || cfg->dest.password;
 }
 
+/* Overwrites the password of every URI argument, so that it shows in the
+ * process list (/proc/PID/cmdline) only for the moment before this runs.
+ * The parsed copy in the config is what the run uses. */
+static void scrub_argv(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        char *scheme = strstr(argv[i], "://");
+        if (!scheme || (strncmp(argv[i], "redis", 5) != 0 &&
+                        strncmp(argv[i], "--", 2) != 0))
+            continue;
+        char *user = scheme + 3;
+        char *at = strrchr(user, '@');
+        char *colon = at ? memchr(user, ':', (size_t)(at - user)) : NULL;
+        if (colon)
+            memset(colon + 1, '*', (size_t)(at - colon - 1));
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg = {0};
@@ -33,6 +51,7 @@ int main(int argc, char **argv)
     /* No core dump or ptrace peek at the passwords we hold. */
     if (holds_secrets(&cfg))
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    scrub_argv(argc, argv);
 
     log_set_level((enum log_level)cfg.log_level);
     for (size_t i = 0; i < cfg.n_warnings; i++)

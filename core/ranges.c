@@ -87,10 +87,12 @@ uint32_t ranges_pick_bits(uint64_t keys, int threads, uint64_t keys_per_range)
     /* Enough ranges that each holds about keys_per_range keys at most. */
     while (keys_per_range && (keys >> bits) > keys_per_range && bits < 24)
         bits++;
-    /* No more ranges than buckets: a table holds at least `keys` buckets
-     * when its load factor is at most one; below that, ranges would share
-     * buckets and every one of them would read the same keys. */
-    while (bits > 0 && (1ull << bits) > keys)
+    /* Fewer ranges than buckets, with room to spare: ranges that share a
+     * bucket read the same keys, and the edge probe (worker.c) is only
+     * exact while the table has at least one bucket per range. A table
+     * holds about one bucket per key, or one per five keys while a fork
+     * blocks resizing, so keep eight keys per range at the least. */
+    while (bits > 0 && (1ull << bits) * 8 > keys)
         bits--;
     return bits;
 }

@@ -48,7 +48,7 @@ struct scan_range {
 /* Reverses the bits of a 64-bit value. */
 uint64_t ranges_rev64(uint64_t v);
 
-/* Range j of the 2^bits bucket ranges (bits <= 32). */
+/* Range j of the 2^bits bucket ranges (bits <= 31). */
 struct scan_range ranges_buckets(uint32_t bits, uint32_t j);
 
 /* Range j of `count` slot ranges over slots [lo, hi) (count <= hi - lo). */

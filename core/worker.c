@@ -58,7 +58,7 @@
 #include "ranges.h"
 
 #define WALKS_MAX 2
-#define BATCH_KEYS 64
+#define BATCH_KEYS 256
 #define WALK_KEYSET_MAX (1u << 20)
 #define DRAIN_MS 1200
 
@@ -413,6 +413,21 @@ static void on_scan(struct worker *w, struct walk *wk, redisReply *r)
     if (!sr) {
         freeReplyObject(r);
         fail_run(w, ST_NOMEM, "out of memory");
+        return;
+    }
+
+    /* A walk only moves forward; a cursor that goes back means the server
+     * lays its cursors out differently than the ranges assume, and going
+     * on could silently skip keys. */
+    if (next != 0 && wk->cursor != wk->r.start &&
+        ranges_pos(wk->r.layout, next) < ranges_pos(wk->r.layout, wk->cursor)) {
+        scanref_put(sr);
+        fail_run(w, ST_UNSUPPORTED,
+                 "source: SCAN cursor %llu went back from %llu in db %d; the "
+                 "server's cursor layout is not one this version knows, so "
+                 "the copy stopped rather than miss keys",
+                 (unsigned long long)next, (unsigned long long)wk->cursor,
+                 wk->r.db);
         return;
     }
 

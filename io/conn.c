@@ -74,7 +74,9 @@ struct conn {
 
     redisReader *reader;
     char *rbuf;
-    struct timespec last_rx;
+    struct timespec last_rx; /* last byte received, or when a request
+                                went out onto an idle connection */
+    int lost_in_a_row;       /* reconnects since the last answered request */
 
     redisReply *sync_reply;
     bool sync_done;
@@ -351,6 +353,7 @@ static void deliver(struct conn *c, redisReply *r)
     }
     struct req q = reqs_pop(c);
     c->ack += q.size;
+    c->lost_in_a_row = 0;
 
     if (q.tag == CONN_TAG_SYNC) {
         c->sync_reply = r;
@@ -492,6 +495,17 @@ static status reconnect(struct conn *c)
     if (compact(c) != ST_OK)
         return conn_fail(c, ST_NOMEM, "output buffer limit reached");
 
+    /* A server that accepts and then drops every connection never lets a
+     * dial fail: count the losses that no answer came between. */
+    if (++c->lost_in_a_row > c->cfg.max_retries)
+        return conn_fail(c, ST_CLOSED,
+                         "the connection dropped %d times in a row without "
+                         "answering; check the server's log and limits "
+                         "(maxclients, timeouts)",
+                         c->lost_in_a_row);
+    for (int i = 1; i < c->lost_in_a_row && backoff < 2000; i++)
+        backoff *= 2;
+
     for (int attempt = 0; attempt < c->cfg.max_retries; attempt++) {
         if (stopping(c))
             return conn_fail(c, ST_INTERRUPTED, "stopped while reconnecting");
@@ -601,26 +615,34 @@ void conn_close(struct conn *c)
     free(c);
 }
 
+/* Where new requests go: wbuf may not move while the kernel reads it, and
+ * once `next` holds bytes, later ones must follow them to keep order. */
+static struct resp_buf *append_target(struct conn *c)
+{
+    bool wbuf_busy = c->send_op.pending && !c->sending_hs;
+    return wbuf_busy || c->next.len ? &c->next : &c->wbuf;
+}
+
 struct resp_buf *conn_buf(struct conn *c)
 {
-    struct resp_buf *b = c->send_op.pending && !c->sending_hs ? &c->next
-                                                              : &c->wbuf;
+    struct resp_buf *b = append_target(c);
     c->append_mark = b->len;
     return b;
 }
 
 void conn_append_abort(struct conn *c)
 {
-    struct resp_buf *b = c->send_op.pending && !c->sending_hs ? &c->next
-                                                              : &c->wbuf;
-    b->len = c->append_mark;
+    append_target(c)->len = c->append_mark;
 }
 
 void conn_append_done(struct conn *c, void *ctx, uint32_t tag)
 {
-    struct resp_buf *b = c->send_op.pending && !c->sending_hs ? &c->next
-                                                              : &c->wbuf;
+    struct resp_buf *b = append_target(c);
     struct req q = {.ctx = ctx, .tag = tag, .size = b->len - c->append_mark};
+
+    /* The reply timeout counts from when an idle connection got work. */
+    if (c->reqs_n == 0)
+        clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
 
     if (reqs_push(c, q) != ST_OK)
         conn_fail(c, ST_NOMEM, "out of memory queueing a request");

@@ -37,12 +37,12 @@ void resp_buf_consume(struct resp_buf *b, size_t n)
 
 status resp_buf_reserve(struct resp_buf *b, size_t n)
 {
-    size_t need = b->len + n;
+    if (n > b->max || b->len > b->max - n)
+        return ST_NOMEM;
 
+    size_t need = b->len + n;
     if (need <= b->cap)
         return ST_OK;
-    if (need > b->max)
-        return ST_NOMEM;
 
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < need)
@@ -102,7 +102,7 @@ static void put_header(struct resp_buf *b, char prefix, uint64_t n)
 
 status resp_begin(struct resp_buf *b, int argc)
 {
-    status rc = resp_buf_reserve(b, 24);
+    status rc = resp_buf_reserve(b, 3 + digits((uint64_t)argc));
     if (rc != ST_OK)
         return rc;
     put_header(b, '*', (uint64_t)argc);

@@ -332,6 +332,7 @@ test_every_malformed_uri_is_refused_without_its_password(void **state)
         {"u:" SECRET "@h:6379", "is not a redis:// or rediss:// URI"},
         {"redis:/u:" SECRET "@h", "is not a redis:// or rediss:// URI"},
         {"", "is not a redis:// or rediss:// URI"},
+        {"u:" SECRET "@x://y", "is not a redis:// or rediss:// URI"},
         {"redis://u:" SECRET "@", "has no host"},
         {"redis://u:" SECRET "@:6379", "has no host"},
         {"redis://u:" SECRET "@h:0", "the port in"},
@@ -843,7 +844,7 @@ static void test_defaults_are_set(void **state)
     assert_int_equal(cfg.command, CMD_COPY);
     assert_int_equal(cfg.threads, cpus < 1 ? 1 : cpus);
     assert_int_equal(cfg.scan_count, 1000);
-    assert_int_equal(cfg.pipeline, 64);
+    assert_int_equal(cfg.pipeline, 1024);
     assert_int_equal(cfg.big_key_bytes, 64ull << 20);
     assert_int_equal(cfg.max_ops, 0);
     assert_int_equal(cfg.ttl_tolerance_ms, 1000);

@@ -760,9 +760,10 @@ test_pick_bits_gives_each_worker_eight_ranges_when_keys_allow(void **state)
 
         while (pow2 < want)
             pow2 <<= 1;
-        /* Ranges come in powers of two: the keys allow threads*8 ranges
-         * once they fill the power of two at or above it. */
-        for (uint64_t keys = pow2; keys < (1ull << 26); keys = keys * 5 / 4) {
+        /* Ranges come in powers of two, and each keeps at least eight
+         * keys: the keys allow threads*8 ranges from 8 * that power on. */
+        for (uint64_t keys = pow2 * 8; keys < (1ull << 26);
+             keys = keys * 5 / 4) {
             uint32_t bits = ranges_pick_bits(keys, threads[t], 32768);
 
             if ((1ull << bits) < want)
