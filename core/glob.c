@@ -24,15 +24,17 @@ static bool class_match(const char *pat, size_t plen, size_t *pi,
             i++;
             hit |= (unsigned char)pat[i] == c;
             i++;
-        } else if (i + 2 < plen && pat[i + 1] == '-' && pat[i + 2] != ']') {
-            unsigned char lo = (unsigned char)pat[i];
-            unsigned char hi = (unsigned char)pat[i + 2];
+        } else if (i + 2 < plen && pat[i + 1] == '-') {
+            /* As the servers read it: `[a-]` is the range a..], and the
+             * ends compare as signed chars (x86's char). */
+            signed char lo = (signed char)pat[i];
+            signed char hi = (signed char)pat[i + 2];
             if (lo > hi) {
-                unsigned char t = lo;
+                signed char t = lo;
                 lo = hi;
                 hi = t;
             }
-            hit |= c >= lo && c <= hi;
+            hit |= (signed char)c >= lo && (signed char)c <= hi;
             i += 3;
         } else {
             hit |= (unsigned char)pat[i] == c;
@@ -47,6 +49,11 @@ bool glob_match(const char *pat, size_t plen, const char *s, size_t slen)
 {
     size_t pi = 0, si = 0;
     size_t star_p = (size_t)-1, star_s = 0;
+
+    /* The servers match an empty key only with an empty pattern, or with
+     * exactly "*", which SCAN takes as no pattern at all. */
+    if (slen == 0)
+        return plen == 0 || (plen == 1 && pat[0] == '*');
 
     while (si < slen) {
         if (pi < plen && pat[pi] == '*') {

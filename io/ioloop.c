@@ -187,7 +187,7 @@ static status poll_wait(struct ioloop *l, int timeout_ms)
         l->pfds[i].events = l->ops[i]->kind == IO_RECV ? POLLIN : POLLOUT;
         l->pfds[i].revents = 0;
     }
-    if (poll(l->pfds, (nfds_t)n, n ? timeout_ms : 0) < 0 && errno != EINTR)
+    if (poll(l->pfds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
         return ST_IO;
 
     /* Collect the finished ops first: their callbacks may submit more. */

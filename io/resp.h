@@ -36,8 +36,9 @@ status resp_buf_reserve(struct resp_buf *b, size_t n);
 status resp_command(struct resp_buf *b, int argc, const char *const *argv,
                     const size_t *lens);
 
-/* Incremental form: header, then exactly `argc` arguments. The caller
- * reserves room first with resp_command_size() when it needs all-or-nothing. */
+/* Incremental form: header, then exactly `argc` arguments. A failed
+ * append leaves what came before it; the caller drops the partial command
+ * (conn_append_abort) when it needs all-or-nothing. */
 status resp_begin(struct resp_buf *b, int argc);
 status resp_arg(struct resp_buf *b, const void *p, size_t n);
 status resp_arg_str(struct resp_buf *b, const char *s);
