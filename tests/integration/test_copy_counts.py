@@ -8,7 +8,8 @@ destination's DBSIZE, never the tool's counters alone.
 import pytest
 
 from rmtest import compare, data
-from rmtest.checks import Background, expect_exit, expect_report
+from rmtest.checks import (Background, expect_exit, expect_report, table_state,
+                           watch_table)
 
 
 @pytest.mark.parametrize("kinds", [("redis7", "redis7"), ("valkey8", "valkey8")],
@@ -46,6 +47,7 @@ def test_while_the_source_table_shrinks_and_grows_every_kept_key_is_copied_and_c
     for i in range(0, len(doomed), 10_000):
         c.delete(*doomed[i:i + 10_000])
     assert c.dbsize() == len(kept)
+    shrinking = table_state(c)
 
     # Churn beside the copy: a separate prefix grows the table and shrinks
     # it again and again. Those keys are excluded from the copy.
@@ -55,18 +57,22 @@ def test_while_the_source_table_shrinks_and_grows_every_kept_key_is_copied_and_c
     def churn():
         r = state["round"] = state["round"] + 1
         p = churn_client.pipeline(transaction=False)
-        names = [b"churn:%d:%d" % (r, i) for i in range(20_000)]
+        names = [b"churn:%d:%d" % (r, i) for i in range(60_000)]
         for k in names:
             p.set(k, b"x")
         p.execute()
-        for i in range(0, len(names), 5000):
-            churn_client.unlink(*names[i:i + 5000])
+        for i in range(0, len(names), 10_000):
+            churn_client.unlink(*names[i:i + 10_000])
 
     run = tool.start_copy(src, dst, "--exclude", "churn:*", "--on-conflict", "fail",
                           "--threads", "2", "--scan-count", "50", "--max-ops", "8000")
-    with Background(churn) as bg:
+    with Background(churn) as bg, watch_table(src.client()) as watch:
         res = run.finish(180)
+    # The walk must really have met a table that changed under it.
+    seen = watch.seen | {shrinking}
     assert bg.rounds > 0, "the churn never ran during the copy"
+    assert len(seen) >= 2 or any(rehashing for _, rehashing in seen), (
+        f"the source table did not change during the copy: {seen}")
 
     expect_exit(res, 0)
     expect_report(res, "ok", keys_scanned=len(kept), keys_copied=len(kept), keys_skipped=0,

@@ -99,5 +99,8 @@ def test_keys_in_a_destination_db_the_run_does_not_write_to_do_not_stop_it(serve
     res = run_copy(src, dst)
     expect_exit(res, 0)
     assert dst.client(db=9).get(b"unrelated") == b"1"
+    assert compare.dbsizes(dst) == {**{db: src.client(db=db).dbsize() for db in SIZES}, 9: 1}
     for s_db in SIZES:
         compare.assert_copied(src.client(db=s_db), dst.client(db=s_db))
+    n = sum(src.client(db=db).dbsize() for db in SIZES)
+    expect_report(res, "ok", keys_scanned=n, keys_copied=n, keys_failed=0)

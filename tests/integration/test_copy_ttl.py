@@ -81,10 +81,10 @@ def test_keys_expiring_mid_run_are_counted_expired_and_none_outlives_its_source_
     p.execute()
     deadlines = _src_deadlines(c, short)
 
-    # Writes are held 200 ms at a time, so that some keys read in time
-    # reach their deadline while their RESTORE waits for an answer.
+    # Writes are held 150 ms out of every 300, so that some keys read in
+    # time reach their deadline while their RESTORE waits for an answer.
     run = tool.start_copy(src, dst, "--max-ops", "2000", "--threads", "1", "--scan-count", "100")
-    with pause_writes(d, 200, 0.1):
+    with pause_writes(d, 150, 0.3):
         res = run.finish(120)
 
     expect_exit(res, 0)

@@ -124,7 +124,9 @@ class Background:
 
 def pause_writes(client, ms, every_s):
     """Background: CLIENT PAUSE `ms` WRITE on a server every `every_s`
-    seconds, so that writes sent meanwhile are answered late."""
+    seconds, so that writes sent meanwhile are answered late. A new pause
+    extends one still running: `every_s` must leave a gap."""
+    assert every_s * 1000 > ms, "pauses back to back would hold writes for good"
     return Background(lambda: client.execute_command("CLIENT", "PAUSE", ms, "WRITE"),
                       interval=every_s)
 
@@ -167,3 +169,19 @@ def write_commands_seen(server):
 def dirty(server):
     """Changes since the last save: grows with every write the server takes."""
     return server.client().info("persistence")["rdb_changes_since_last_save"]
+
+
+def table_state(client, db=0):
+    """(table sizes, rehashing?) of a db's main dict, from DEBUG HTSTATS."""
+    text = client.execute_command("DEBUG", "HTSTATS", db)
+    text = (text.decode() if isinstance(text, bytes) else text).split("[Expires HT]")[0]
+    sizes = tuple(int(s) for s in re.findall(r"Hash table \d stats[^\n]*:\n table size: (\d+)", text))
+    return sizes, "rehashing target" in text
+
+
+def watch_table(client, db=0, every_s=0.02):
+    """Background: samples table_state() into `.seen` (a set)."""
+    seen = set()
+    bg = Background(lambda: seen.add(table_state(client, db)), interval=every_s)
+    bg.seen = seen
+    return bg
