@@ -26,7 +26,7 @@
 #include "worker.h"
 
 #define KEYS_PER_RANGE 32768
-#define TICK_MS 100
+#define TICK_MS        100
 
 struct dbinfo {
     int db;
@@ -124,8 +124,10 @@ static status call_info(struct conn *c, const char *section, redisReply **r,
         return rc;
     }
     if ((*r)->type != REDIS_REPLY_STRING && (*r)->type != REDIS_REPLY_STATUS) {
-        snprintf(err, errlen, "%s: INFO %s refused: %.200s; grant the user "
-                 "the INFO command", role, section,
+        snprintf(err, errlen,
+                 "%s: INFO %s refused: %.200s; grant the user "
+                 "the INFO command",
+                 role, section,
                  (*r)->type == REDIS_REPLY_ERROR ? (*r)->str : "?");
         freeReplyObject(*r);
         *r = NULL;
@@ -135,8 +137,8 @@ static status call_info(struct conn *c, const char *section, redisReply **r,
 }
 
 /* Refuses what this version cannot do yet, rather than doing it wrong. */
-static status check_cluster(struct conn *c, const char *role,
-                            const char *desc, char *err, size_t errlen)
+static status check_cluster(struct conn *c, const char *role, const char *desc,
+                            char *err, size_t errlen)
 {
     redisReply *r = NULL;
     char v[16];
@@ -289,20 +291,21 @@ static void probe_features(struct preflight *pf, struct copy_run *run)
     redisReply *r = NULL;
 
     run->use_pexpiretime = true;
-    if (conn_callv(pf->src, &r, "PEXPIRETIME", "redis-migrate:probe",
-                   NULL) == ST_OK &&
+    if (conn_callv(pf->src, &r, "PEXPIRETIME", "redis-migrate:probe", NULL) ==
+            ST_OK &&
         r->type == REDIS_REPLY_ERROR) {
         run->use_pexpiretime = false;
         log_info("the source has no PEXPIRETIME (%.80s); reading deadlines "
-                 "with PTTL and TIME instead", r->str);
+                 "with PTTL and TIME instead",
+                 r->str);
     }
     if (r)
         freeReplyObject(r);
     r = NULL;
 
-    run->no_touch = conn_callv(pf->src, &r, "CLIENT", "NO-TOUCH", "on",
-                               NULL) == ST_OK &&
-                    r->type == REDIS_REPLY_STATUS;
+    run->no_touch =
+        conn_callv(pf->src, &r, "CLIENT", "NO-TOUCH", "on", NULL) == ST_OK &&
+        r->type == REDIS_REPLY_STATUS;
     if (!run->no_touch)
         log_debug("the source has no CLIENT NO-TOUCH; reads may update its "
                   "LRU/LFU data");
@@ -316,9 +319,7 @@ static status check_supported(const struct config *cfg, char *err,
 {
     const char *what = NULL;
 
-    if (cfg->source.tls || cfg->dest.tls)
-        what = "TLS endpoints (rediss:// or REDIS_*_TLS=true)";
-    else if (cfg->mode == MODE_STRUCT)
+    if (cfg->mode == MODE_STRUCT)
         what = "--mode struct";
     else if (cfg->verify)
         what = "--verify";
@@ -333,6 +334,15 @@ static status check_supported(const struct config *cfg, char *err,
     return ST_USAGE;
 }
 
+static void warn_insecure(const struct endpoint *ep, const char *desc)
+{
+    if (ep->tls && ep->tls_insecure)
+        log_warn("TLS certificate checks are OFF for the %s %s (the "
+                 "insecure setting): anyone on the network path can read "
+                 "and change the data; use it for development only",
+                 ep->role, desc);
+}
+
 static status preflight(struct preflight *pf, const struct config *cfg,
                         struct copy_run *run, char *err, size_t errlen)
 {
@@ -345,6 +355,9 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     if (rc != ST_OK)
         return rc;
 
+    warn_insecure(&cfg->source, pf->src_desc);
+    warn_insecure(&cfg->dest, pf->dst_desc);
+
     const char *force = getenv("RM_FORCE_POLL");
     run->force_poll = force && *force && strcmp(force, "0") != 0;
     rc = ioloop_new(&pf->loop, 8, run->force_poll, why, sizeof(why));
@@ -355,14 +368,14 @@ static status preflight(struct preflight *pf, const struct config *cfg,
                  "io_uring");
     else if (!ioloop_uses_uring(pf->loop)) {
         log_warn("%s; running on the poll loop (same behaviour, more "
-                 "system calls)", why);
+                 "system calls)",
+                 why);
         run->force_poll = true;
     }
 
     rc = open_control(pf, &cfg->source, "source", &pf->src, err, errlen);
     if (rc == ST_OK)
-        rc = open_control(pf, &cfg->dest, "destination", &pf->dst, err,
-                          errlen);
+        rc = open_control(pf, &cfg->dest, "destination", &pf->dst, err, errlen);
     if (rc == ST_OK)
         rc = check_cluster(pf->src, "source", pf->src_desc, err, errlen);
     if (rc == ST_OK)
@@ -402,8 +415,8 @@ static status queue_ranges(struct copy_run *run, const struct preflight *pf,
         return rc;
 
     for (int i = 0; i < pf->n_dbs; i++) {
-        uint32_t bits = ranges_pick_bits(pf->dbs[i].keys, cfg->threads,
-                                         KEYS_PER_RANGE);
+        uint32_t bits =
+            ranges_pick_bits(pf->dbs[i].keys, cfg->threads, KEYS_PER_RANGE);
         for (uint32_t j = 0; j < (1u << bits); j++) {
             struct scan_range *r = &run->ranges[run->n_ranges++];
             *r = ranges_buckets(bits, j);
@@ -444,9 +457,8 @@ static bool all_done(struct worker **workers, int n)
 
 /* Draws progress and waits for signals until every worker has finished.
  * Returns true when a signal interrupted the run. */
-static bool control_loop(struct copy_run *run, struct worker **workers,
-                         int n, struct progress *pg, uint64_t total,
-                         double t0)
+static bool control_loop(struct copy_run *run, struct worker **workers, int n,
+                         struct progress *pg, uint64_t total, double t0)
 {
     sigset_t set;
     bool interrupted = false;
@@ -484,8 +496,7 @@ static int exit_code_for(const struct copy_run *run, bool interrupted,
     if (interrupted)
         return 130;
     if (run->err != ST_OK)
-        return status_exit_code(run->err) == 0 ? 1
-                                               : status_exit_code(run->err);
+        return status_exit_code(run->err) == 0 ? 1 : status_exit_code(run->err);
     if (t->failed > 0)
         return 3;
     return 0;
@@ -514,8 +525,7 @@ static int finish(const struct config *cfg, struct copy_run *run,
     if (error)
         log_error("%s", error);
     if (cfg->report_path &&
-        report_write_json(&rep, cfg->report_path, err, sizeof(err)) !=
-            ST_OK) {
+        report_write_json(&rep, cfg->report_path, err, sizeof(err)) != ST_OK) {
         log_error("%s", err);
         if (code == 0)
             code = 1;
@@ -533,8 +543,7 @@ static int run_workers(const struct config *cfg, struct copy_run *run,
 {
     int n = cfg->threads;
     struct worker **workers = calloc((size_t)n, sizeof(*workers));
-    struct progress *pg = progress_new(resolve_progress(cfg->progress),
-                                       stderr);
+    struct progress *pg = progress_new(resolve_progress(cfg->progress), stderr);
     struct totals t;
     int code;
 

@@ -19,6 +19,7 @@
  * HANDSHAKE ... or FAILED, which is final and keeps the first error.
  */
 #include "conn.h"
+#include "tls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,10 +38,10 @@
 #include <openssl/crypto.h>
 
 #define CONN_RBUF_SIZE (256 * 1024)
-#define CONN_HS_MAX 8
-#define CONN_TAG_SYNC 0xffffffffu
+#define CONN_HS_MAX    8
+#define CONN_TAG_SYNC  0xffffffffu
 
-enum conn_state { CS_HANDSHAKE, CS_READY, CS_BROKEN, CS_FAILED };
+enum conn_state { CS_TLS, CS_HANDSHAKE, CS_READY, CS_BROKEN, CS_FAILED };
 
 enum hs_kind { HS_AUTH, HS_SELECT, HS_SETNAME, HS_NOTOUCH };
 
@@ -74,6 +75,13 @@ struct conn {
 
     redisReader *reader;
     char *rbuf;
+
+    /* TLS only: the session, decrypted bytes, and ciphertext on its way
+     * out (the kernel reads tls_out while a send is in flight). */
+    struct tls *tls;
+    char *pbuf;
+    struct resp_buf tls_out;
+    size_t tls_out_off;
     struct timespec last_rx; /* last byte received, or when a request
                                 went out onto an idle connection */
     int lost_in_a_row;       /* reconnects since the last answered request */
@@ -194,8 +202,8 @@ static status dial(struct conn *c, char *msg, size_t msglen)
     }
 
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-                                           SOCK_CLOEXEC,
+        int fd = socket(ai->ai_family,
+                        ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
                         ai->ai_protocol);
         if (fd < 0)
             continue;
@@ -299,6 +307,13 @@ static status conn_start(struct conn *c)
         return rc;
     c->state = c->hs_count ? CS_HANDSHAKE : CS_READY;
     c->sending_hs = false;
+    if (c->tls) {
+        c->tls_out.len = c->tls_out_off = 0;
+        rc = tls_start(c->tls);
+        if (rc != ST_OK)
+            return conn_fail(c, rc, "%s", tls_error_msg(c->tls));
+        c->state = CS_TLS;
+    }
 
     /* Requests whose bytes reached the kernel may have run on the server:
      * their replies will say they were resent. */
@@ -371,17 +386,12 @@ static void mark_broken(struct conn *c)
     shutdown(c->fd, SHUT_RDWR);
 }
 
-static void on_recv(struct io_op *op, int res)
-{
-    struct conn *c = (struct conn *)((char *)op - offsetof(struct conn,
-                                                           recv_op));
-    if (res <= 0 || c->state == CS_BROKEN || c->state == CS_FAILED) {
-        mark_broken(c);
-        return;
-    }
+static void kick_send(struct conn *c);
 
-    clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
-    if (redisReaderFeed(c->reader, c->rbuf, (size_t)res) != REDIS_OK) {
+/* Parses the replies in `n` plaintext bytes and hands them on. */
+static void take_replies(struct conn *c, const char *buf, size_t n)
+{
+    if (redisReaderFeed(c->reader, buf, n) != REDIS_OK) {
         conn_fail(c, ST_NOMEM, "out of memory reading replies");
         return;
     }
@@ -403,6 +413,56 @@ static void on_recv(struct io_op *op, int res)
         if (c->state == CS_FAILED)
             return;
     }
+}
+
+/* Decrypts what arrived; a TLS failure is final (a certificate does not
+ * get better by retrying), a clean close is a lost connection. */
+static void tls_received(struct conn *c, size_t n)
+{
+    size_t off = 0;
+
+    while (c->state != CS_FAILED) {
+        if (off < n)
+            off += (size_t)tls_feed(c->tls, c->rbuf + off, n - off);
+        long got = tls_read(c->tls, c->pbuf, CONN_RBUF_SIZE);
+        if (got < 0) {
+            if (tls_error(c->tls) == ST_CLOSED)
+                mark_broken(c);
+            else
+                conn_fail(c, tls_error(c->tls), "%s", tls_error_msg(c->tls));
+            return;
+        }
+        if (c->state == CS_TLS && tls_ready(c->tls))
+            c->state = c->hs_count ? CS_HANDSHAKE : CS_READY;
+        if (got > 0)
+            take_replies(c, c->pbuf, (size_t)got);
+        else if (off >= n)
+            break;
+    }
+    kick_send(c);
+}
+
+static void on_recv(struct io_op *op, int res)
+{
+    struct conn *c =
+        (struct conn *)((char *)op - offsetof(struct conn, recv_op));
+    if (c->state == CS_TLS && res <= 0) {
+        tls_note_eof(c->tls);
+        conn_fail(c, tls_error(c->tls), "%s", tls_error_msg(c->tls));
+        return;
+    }
+    if (res <= 0 || c->state == CS_BROKEN || c->state == CS_FAILED) {
+        mark_broken(c);
+        return;
+    }
+
+    clock_gettime(CLOCK_MONOTONIC, &c->last_rx);
+    if (c->tls)
+        tls_received(c, (size_t)res);
+    else
+        take_replies(c, c->rbuf, (size_t)res);
+    if (c->state == CS_BROKEN || c->state == CS_FAILED)
+        return;
     if (start_recv(c) != ST_OK)
         conn_fail(c, ST_IO, "cannot queue a receive");
 }
@@ -429,11 +489,76 @@ static status compact(struct conn *c)
     return ST_OK;
 }
 
+/* Encrypts queued plaintext (the handshake first, then requests once the
+ * handshake is answered) until a good amount of ciphertext waits. */
+static status tls_encrypt(struct conn *c)
+{
+    while (c->state != CS_TLS && tls_out_pending(c->tls) < CONN_RBUF_SIZE) {
+        const char *p;
+        size_t n;
+        bool hs = c->hs_sent < c->hs.len;
+
+        if (hs) {
+            p = c->hs.data + c->hs_sent;
+            n = c->hs.len - c->hs_sent;
+        } else if (c->state == CS_READY) {
+            if (compact(c) != ST_OK)
+                return ST_NOMEM;
+            p = c->wbuf.data + c->sent;
+            n = c->wbuf.len - c->sent;
+        } else {
+            break;
+        }
+        if (n == 0)
+            break;
+        long w = tls_write(c->tls, p, n < 65536 ? n : 65536);
+        if (w < 0)
+            return tls_error(c->tls);
+        if (w == 0)
+            break;
+        if (hs)
+            c->hs_sent += (size_t)w;
+        else
+            c->sent += (size_t)w;
+    }
+    return ST_OK;
+}
+
+static void tls_kick_send(struct conn *c)
+{
+    if (c->tls_out_off >= c->tls_out.len) {
+        c->tls_out.len = c->tls_out_off = 0;
+        status rc = tls_encrypt(c);
+        if (rc != ST_OK) {
+            conn_fail(c, rc, "%s",
+                      rc == ST_NOMEM ? "output buffer limit reached"
+                                     : tls_error_msg(c->tls));
+            return;
+        }
+        size_t pending = tls_out_pending(c->tls);
+        if (pending == 0)
+            return;
+        if (resp_buf_reserve(&c->tls_out, pending) != ST_OK) {
+            conn_fail(c, ST_NOMEM, "output buffer limit reached");
+            return;
+        }
+        c->tls_out.len = tls_take_out(c->tls, c->tls_out.data, pending);
+    }
+    c->send_op.buf = c->tls_out.data + c->tls_out_off;
+    c->send_op.len = c->tls_out.len - c->tls_out_off;
+    c->send_op.fd = c->fd;
+    if (ioloop_submit(c->loop, &c->send_op) != ST_OK)
+        conn_fail(c, ST_IO, "cannot queue a send");
+}
+
 static void kick_send(struct conn *c)
 {
-    if (c->send_op.pending || c->state == CS_BROKEN ||
-        c->state == CS_FAILED)
+    if (c->send_op.pending || c->state == CS_BROKEN || c->state == CS_FAILED)
         return;
+    if (c->tls) {
+        tls_kick_send(c);
+        return;
+    }
 
     if (c->state == CS_HANDSHAKE || c->hs_sent < c->hs.len) {
         if (c->hs_sent >= c->hs.len)
@@ -459,13 +584,15 @@ static void kick_send(struct conn *c)
 
 static void on_send(struct io_op *op, int res)
 {
-    struct conn *c = (struct conn *)((char *)op - offsetof(struct conn,
-                                                           send_op));
+    struct conn *c =
+        (struct conn *)((char *)op - offsetof(struct conn, send_op));
     if (res < 0 || c->state == CS_BROKEN || c->state == CS_FAILED) {
         mark_broken(c);
         return;
     }
-    if (c->sending_hs)
+    if (c->tls)
+        c->tls_out_off += (size_t)res;
+    else if (c->sending_hs)
         c->hs_sent += (size_t)res;
     else
         c->sent += (size_t)res;
@@ -501,7 +628,8 @@ static status reconnect(struct conn *c)
         return conn_fail(c, ST_CLOSED,
                          "the connection dropped %d times in a row without "
                          "answering; check the server's log and limits "
-                         "(maxclients, timeouts)",
+                         "(maxclients, timeouts), and if the port expects "
+                         "TLS, use rediss://",
                          c->lost_in_a_row);
     for (int i = 1; i < c->lost_in_a_row && backoff < 2000; i++)
         backoff *= 2;
@@ -561,6 +689,15 @@ status conn_open(struct conn **out, struct ioloop *loop,
     c->rbuf = malloc(CONN_RBUF_SIZE);
     if (!c->rbuf)
         goto out;
+    resp_buf_init(&c->tls_out, 2 * CONN_RBUF_SIZE + (1u << 20));
+    if (cfg->ep->tls) {
+        c->pbuf = malloc(CONN_RBUF_SIZE);
+        if (!c->pbuf)
+            goto out;
+        rc = tls_new(&c->tls, cfg->ep, cfg->role, err, errlen);
+        if (rc != ST_OK)
+            goto out_quiet;
+    }
 
     rc = dial(c, msg, sizeof(msg));
     if (rc != ST_OK) {
@@ -572,13 +709,17 @@ status conn_open(struct conn **out, struct ioloop *loop,
     }
     rc = conn_start(c);
     if (rc != ST_OK) {
-        snprintf(err, errlen, "%s: cannot start the connection", c->where);
-        goto out;
+        snprintf(err, errlen, "%s",
+                 c->errmsg[0] ? c->errmsg : "cannot start the connection");
+        goto out_quiet;
     }
     *out = c;
     return ST_OK;
 
 out:
+    if (rc == ST_NOMEM)
+        snprintf(err, errlen, "out of memory");
+out_quiet:
     conn_close(c);
     return rc;
 }
@@ -590,8 +731,7 @@ void conn_close(struct conn *c)
     if (c->fd >= 0) {
         shutdown(c->fd, SHUT_RDWR);
         /* The ops reference our buffers: let them finish first. */
-        for (int i = 0; i < 100 && (c->recv_op.pending ||
-                                    c->send_op.pending);
+        for (int i = 0; i < 100 && (c->recv_op.pending || c->send_op.pending);
              i++)
             ioloop_wait(c->loop, 10);
         close(c->fd);
@@ -612,6 +752,9 @@ void conn_close(struct conn *c)
     resp_buf_free(&c->hs);
     free(c->reqs);
     free(c->rbuf);
+    free(c->pbuf);
+    tls_free(c->tls);
+    resp_buf_free(&c->tls_out);
     free(c);
 }
 
@@ -661,6 +804,21 @@ status conn_service(struct conn *c)
             return rc;
     }
 
+    /* A plain server takes a ClientHello for the start of a command and
+     * waits for the rest: it never answers. */
+    if (c->state == CS_TLS) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t waited = (ts.tv_sec - c->last_rx.tv_sec) * 1000 +
+                         (ts.tv_nsec - c->last_rx.tv_nsec) / 1000000;
+        if (waited > c->cfg.connect_timeout_ms)
+            return conn_fail(c, ST_TLS,
+                             "no TLS handshake answer within %d ms: the port "
+                             "is probably a plain (non-TLS) one; use "
+                             "redis:// for it",
+                             c->cfg.connect_timeout_ms);
+    }
+
     /* A silent server with requests outstanding is treated as lost. */
     if (c->reqs_n && c->cfg.reply_timeout_ms > 0) {
         struct timespec ts;
@@ -703,9 +861,9 @@ status conn_call(struct conn *c, redisReply **reply, int argc,
                  const char *const *argv, const size_t *lens)
 {
     status rc;
-    int64_t deadline = now_ms() + (c->cfg.reply_timeout_ms > 0
-                                       ? c->cfg.reply_timeout_ms
-                                       : 30000);
+    int64_t deadline =
+        now_ms() +
+        (c->cfg.reply_timeout_ms > 0 ? c->cfg.reply_timeout_ms : 30000);
 
     *reply = NULL;
     if (c->err != ST_OK)
@@ -724,9 +882,8 @@ status conn_call(struct conn *c, redisReply **reply, int argc,
         if (stopping(c))
             return ST_INTERRUPTED;
         if (now_ms() > deadline)
-            return conn_fail(c, ST_TIMEOUT,
-                             "no reply to %.40s within %d ms", argv[0],
-                             c->cfg.reply_timeout_ms);
+            return conn_fail(c, ST_TIMEOUT, "no reply to %.40s within %d ms",
+                             argv[0], c->cfg.reply_timeout_ms);
         if (ioloop_wait(c->loop, 50) != ST_OK)
             return conn_fail(c, ST_IO, "event loop failed");
     }

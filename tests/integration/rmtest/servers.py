@@ -34,19 +34,6 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_until(predicate, timeout, interval=0.02, what="condition"):
-    """Polls `predicate` until it returns a true value (returned) or
-    `timeout` seconds pass (AssertionError naming `what`)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
-
-
 class ServerError(RuntimeError):
     pass
 
