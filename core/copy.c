@@ -13,6 +13,7 @@
  */
 #include "copy.h"
 
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,6 +314,89 @@ static void probe_features(struct preflight *pf, struct copy_run *run)
         freeReplyObject(r);
 }
 
+/*
+ * Permission probes: each command a run will send, tried in a form that
+ * changes nothing (a RESTORE of a bad payload is refused after the ACL
+ * check and before any write), so that a user lacking one fails here,
+ * before the first write, naming the command and the endpoint. A refusal
+ * about key patterns is left to the run: the probe's key name is not one
+ * the run would write.
+ */
+struct perm_probe {
+    struct conn *c;
+    const char *desc;
+    const struct endpoint *ep;
+};
+
+static status probe_perm(const struct perm_probe *p, const char *cmd,
+                         const char *a1, const char *a2, const char *a3,
+                         char *err, size_t errlen)
+{
+    redisReply *r = NULL;
+    status rc = conn_callv(p->c, &r, cmd, a1, a2, a3, NULL);
+
+    if (rc != ST_OK) {
+        snprintf(err, errlen, "%s", conn_error_msg(p->c));
+        return rc;
+    }
+    bool refused = r->type == REDIS_REPLY_ERROR &&
+                   strncmp(r->str, "NOPERM", 6) == 0 && !strstr(r->str, "key");
+    if (refused) {
+        char lower[32];
+        size_t i = 0;
+        for (; cmd[i] && i < sizeof(lower) - 1; i++)
+            lower[i] = (char)tolower((unsigned char)cmd[i]);
+        lower[i] = '\0';
+        snprintf(err, errlen,
+                 "%s %s: the user may not run %s (%.120s); nothing was "
+                 "written. Grant it: ACL SETUSER %s +%s (README, Minimal "
+                 "ACL users)",
+                 p->ep->role, p->desc, cmd, r->str,
+                 p->ep->user ? p->ep->user : "default", lower);
+    }
+    freeReplyObject(r);
+    return refused ? ST_NOPERM : ST_OK;
+}
+
+static status check_source_perms(struct preflight *pf, const struct config *cfg,
+                                 const struct copy_run *run, char *err,
+                                 size_t errlen)
+{
+    const struct perm_probe p = {pf->src, pf->src_desc, &cfg->source};
+    const char *key = "redis-migrate:probe";
+    status rc = probe_perm(&p, "SCAN", "0", "COUNT", "1", err, errlen);
+
+    if (rc == ST_OK)
+        rc = probe_perm(&p, "DUMP", key, NULL, NULL, err, errlen);
+    if (rc == ST_OK && !run->use_pexpiretime)
+        rc = probe_perm(&p, "PTTL", key, NULL, NULL, err, errlen);
+    if (rc == ST_OK && !run->use_pexpiretime)
+        rc = probe_perm(&p, "TIME", NULL, NULL, NULL, err, errlen);
+    if (rc == ST_OK && cfg->n_types > 1)
+        rc = probe_perm(&p, "TYPE", key, NULL, NULL, err, errlen);
+    if (rc == ST_OK)
+        rc = probe_perm(&p, "MULTI", NULL, NULL, NULL, err, errlen);
+    if (rc == ST_OK)
+        rc = probe_perm(&p, "EXEC", NULL, NULL, NULL, err, errlen);
+    return rc;
+}
+
+static status check_dest_perms(struct preflight *pf, const struct config *cfg,
+                               char *err, size_t errlen)
+{
+    const struct perm_probe p = {pf->dst, pf->dst_desc, &cfg->dest};
+    const char *key = "redis-migrate:probe";
+    status rc = ST_OK;
+
+    if (cfg->dry_run)
+        return ST_OK;
+    rc = probe_perm(&p, "RESTORE", key, "0", "not-a-payload", err, errlen);
+    if (rc == ST_OK && (cfg->on_conflict == CONFLICT_SKIP ||
+                        cfg->on_conflict == CONFLICT_FAIL))
+        rc = probe_perm(&p, "DUMP", key, NULL, NULL, err, errlen);
+    return rc;
+}
+
 /* Refusals of settings this version accepts but cannot honour yet. */
 static status check_supported(const struct config *cfg, char *err,
                               size_t errlen)
@@ -388,6 +472,10 @@ static status preflight(struct preflight *pf, const struct config *cfg,
         rc = check_dest_empty(pf, cfg, run, err, errlen);
     if (rc == ST_OK)
         probe_features(pf, run);
+    if (rc == ST_OK)
+        rc = check_source_perms(pf, cfg, run, err, errlen);
+    if (rc == ST_OK)
+        rc = check_dest_perms(pf, cfg, err, errlen);
     return rc;
 }
 

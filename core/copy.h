@@ -33,9 +33,9 @@ struct copy_run {
     struct scan_range *ranges;
     size_t n_ranges;
 
-    bool use_pexpiretime; /* else PTTL with TIME in the same transaction */
-    bool no_touch;        /* the source knows CLIENT NO-TOUCH */
-    bool force_poll;      /* run workers on the poll loop */
+    bool use_pexpiretime;   /* else PTTL with TIME in the same transaction */
+    bool no_touch;          /* the source knows CLIENT NO-TOUCH */
+    bool force_poll;        /* run workers on the poll loop */
     const char *scan_match; /* one --match pattern sent with SCAN, or NULL */
     const char *scan_type;  /* one --type sent with SCAN TYPE, or NULL */
     bool check_type;        /* several --type: TYPE read per key */

@@ -23,7 +23,7 @@ struct keyset {
     uint64_t *slots; /* pairs of (lo, hi); (0,0) marks an empty slot */
     size_t cap;      /* slots, a power of two */
     size_t n;
-    size_t max;      /* most entries allowed */
+    size_t max; /* most entries allowed */
 };
 
 void keyset_init(struct keyset *s, size_t max);

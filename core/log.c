@@ -55,9 +55,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
     if (atomic_load(&live_line))
         n += (size_t)snprintf(line, sizeof(line), "\r\033[K");
     n += strftime(line + n, sizeof(line) - n, "%Y-%m-%d %H:%M:%S", &tm);
-    n += (size_t)snprintf(line + n, sizeof(line) - n, ".%03ld [%s] %s: ",
-                          (long)(tv.tv_usec / 1000), thread_name,
-                          level_names[level]);
+    n += (size_t)snprintf(line + n, sizeof(line) - n,
+                          ".%03ld [%s] %s: ", (long)(tv.tv_usec / 1000),
+                          thread_name, level_names[level]);
 
     va_start(ap, fmt);
     int w = vsnprintf(line + n, sizeof(line) - n, fmt, ap);

@@ -42,8 +42,7 @@ int main(int argc, char **argv)
 
     status rc = config_parse(&cfg, argc, argv, err, sizeof(err));
     if (rc != ST_OK) {
-        fprintf(stderr, "redis-migrate: %s\n",
-                err[0] ? err : status_str(rc));
+        fprintf(stderr, "redis-migrate: %s\n", err[0] ? err : status_str(rc));
         config_free(&cfg);
         return status_exit_code(rc) == 1 ? 2 : status_exit_code(rc);
     }

@@ -32,7 +32,7 @@
 enum cursor_layout { LAYOUT_BUCKETS = 0, LAYOUT_SLOTS };
 
 #define RANGES_SLOT_BITS 14
-#define RANGES_SLOTS 16384u
+#define RANGES_SLOTS     16384u
 
 struct scan_range {
     enum cursor_layout layout;

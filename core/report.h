@@ -24,21 +24,22 @@
 /* One worker's counters. Written only by that worker, read by the control
  * thread at any time. */
 struct counters {
-    _Atomic uint64_t scanned;    /* selected keys whose outcome is settled */
-    _Atomic uint64_t copied;     /* destination said OK, deadline not past */
-    _Atomic uint64_t skipped;    /* gone before read, or --on-conflict skip */
-    _Atomic uint64_t expired;    /* deadline passed before the write's reply */
-    _Atomic uint64_t failed;     /* could not be written, see failures */
-    _Atomic uint64_t bytes;      /* payload bytes written */
-    _Atomic uint64_t reconnects; /* connections re-established */
-    _Atomic uint64_t redirects;  /* MOVED/ASK followed (cluster) */
+    _Atomic uint64_t scanned;     /* selected keys whose outcome is settled */
+    _Atomic uint64_t copied;      /* destination said OK, deadline not past */
+    _Atomic uint64_t skipped;     /* gone before read, or --on-conflict skip */
+    _Atomic uint64_t expired;     /* deadline passed before the write's reply */
+    _Atomic uint64_t failed;      /* could not be written, see failures */
+    _Atomic uint64_t bytes;       /* payload bytes written */
+    _Atomic uint64_t reconnects;  /* connections re-established */
+    _Atomic uint64_t redirects;   /* MOVED/ASK followed (cluster) */
+    _Atomic uint64_t tls_resumed; /* TLS handshakes that resumed a session */
     _Atomic uint64_t source_reads; /* requests sent to the source */
 };
 
 /* A plain snapshot of the sum of every worker's counters. */
 struct totals {
     uint64_t scanned, copied, skipped, expired, failed, bytes;
-    uint64_t reconnects, redirects, source_reads;
+    uint64_t reconnects, redirects, tls_resumed, source_reads;
 };
 
 /* Adds `n` to a counter; called by the owning worker only. */
@@ -82,12 +83,12 @@ void failures_add(struct failures *f, const char *key, size_t keylen,
 
 /* The end of a run, as main and the control thread assemble it. */
 struct report {
-    const char *command;      /* "copy" or "verify" */
-    const char *status;       /* "ok", "partial", "failed", "interrupted" */
-    int exit_code;            /* 0, 1, 2, 3 or 130 */
-    const char *error;        /* why the run failed, or NULL */
-    const char *source;       /* endpoint_describe() of the source */
-    const char *dest;         /* ... of the destination */
+    const char *command; /* "copy" or "verify" */
+    const char *status;  /* "ok", "partial", "failed", "interrupted" */
+    int exit_code;       /* 0, 1, 2, 3 or 130 */
+    const char *error;   /* why the run failed, or NULL */
+    const char *source;  /* endpoint_describe() of the source */
+    const char *dest;    /* ... of the destination */
     bool dry_run;
     double elapsed_seconds;
     uint64_t estimated_total; /* selected keys the source held at start */

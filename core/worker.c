@@ -57,10 +57,10 @@
 #include "log.h"
 #include "ranges.h"
 
-#define WALKS_MAX 2
-#define BATCH_KEYS 256
+#define WALKS_MAX       2
+#define BATCH_KEYS      256
 #define WALK_KEYSET_MAX (1u << 20)
-#define DRAIN_MS 1200
+#define DRAIN_MS        1200
 
 enum tag {
     TAG_SCAN = 1,
@@ -305,8 +305,8 @@ static bool selected(const struct worker *w, const char *k, size_t len)
 
 /* Queues the keys of a SCAN reply that this walk owns: selected, not seen
  * before in this range, and (after a crossing) not claimed by the probe. */
-static status take_keys(struct worker *w, struct walk *wk,
-                        struct scanref *sr, bool use_probe)
+static status take_keys(struct worker *w, struct walk *wk, struct scanref *sr,
+                        bool use_probe)
 {
     redisReply *keys = sr->reply->element[1];
     status rc = ST_OK;
@@ -679,8 +679,8 @@ static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
     w->reads_out -= (size_t)bt->n;
     if (r->type != REDIS_REPLY_ARRAY ||
         r->elements != first + per_key * (size_t)bt->n) {
-        const char *e = r->type == REDIS_REPLY_ERROR ? r->str
-                                                     : "unexpected reply";
+        const char *e =
+            r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply";
         fail_run(w, strstr(e, "NOPERM") ? ST_NOPERM : ST_SERVER,
                  "source: reading keys in a transaction failed: %.300s", e);
         for (int i = 0; i < bt->n; i++)
@@ -711,8 +711,7 @@ out:
 
 /* ---- writing keys -------------------------------------------------------- */
 
-static void settle_rec(struct worker *w, struct wrec *rec,
-                       _Atomic uint64_t *c)
+static void settle_rec(struct worker *w, struct wrec *rec, _Atomic uint64_t *c)
 {
     counter_add(c, 1);
     counter_add(&w->ctr->scanned, 1);
@@ -734,7 +733,7 @@ static void conflict(struct worker *w, struct wrec *rec)
 /* Errors after which no other key could be written either. */
 static bool fatal_write_error(const char *e)
 {
-    static const char *const fatal[] = {"NOPERM", "OOM", "READONLY",
+    static const char *const fatal[] = {"NOPERM",     "OOM",    "READONLY",
                                         "MASTERDOWN", "NOAUTH", "MISCONF"};
     for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
         if (strncmp(e, fatal[i], strlen(fatal[i])) == 0)
@@ -955,8 +954,7 @@ static void issue_reads(struct worker *w)
     while (w->todo.n > 0) {
         size_t n = w->todo.n < BATCH_KEYS ? w->todo.n : BATCH_KEYS;
         if (w->rate > 0 && n * per_key > w->burst)
-            n = (size_t)(w->burst / per_key) ? (size_t)(w->burst / per_key)
-                                             : 1;
+            n = (size_t)(w->burst / per_key) ? (size_t)(w->burst / per_key) : 1;
         if (w->reads_out + n > window ||
             w->reads_out + w->writes_out + n > 2 * window)
             return;
@@ -986,6 +984,7 @@ static status open_conns(struct worker *w, char *err, size_t errlen)
         .max_request_bytes = 64u << 20,
         .stop = &w->run->abort,
         .reconnects = &w->ctr->reconnects,
+        .tls_resumed = &w->ctr->tls_resumed,
     };
     status rc;
 

@@ -415,6 +415,14 @@ static void take_replies(struct conn *c, const char *buf, size_t n)
     }
 }
 
+/* The TLS handshake finished: the Redis handshake (AUTH, SELECT...) next. */
+static void tls_done(struct conn *c)
+{
+    c->state = c->hs_count ? CS_HANDSHAKE : CS_READY;
+    if (c->cfg.tls_resumed && tls_resumed(c->tls))
+        atomic_fetch_add(c->cfg.tls_resumed, 1);
+}
+
 /* Decrypts what arrived; a TLS failure is final (a certificate does not
  * get better by retrying), a clean close is a lost connection. */
 static void tls_received(struct conn *c, size_t n)
@@ -433,7 +441,7 @@ static void tls_received(struct conn *c, size_t n)
             return;
         }
         if (c->state == CS_TLS && tls_ready(c->tls))
-            c->state = c->hs_count ? CS_HANDSHAKE : CS_READY;
+            tls_done(c);
         if (got > 0)
             take_replies(c, c->pbuf, (size_t)got);
         else if (off >= n)
@@ -448,7 +456,10 @@ static void on_recv(struct io_op *op, int res)
         (struct conn *)((char *)op - offsetof(struct conn, recv_op));
     if (c->state == CS_TLS && res <= 0) {
         tls_note_eof(c->tls);
-        conn_fail(c, tls_error(c->tls), "%s", tls_error_msg(c->tls));
+        if (tls_error(c->tls) == ST_CLOSED)
+            mark_broken(c);
+        else
+            conn_fail(c, tls_error(c->tls), "%s", tls_error_msg(c->tls));
         return;
     }
     if (res <= 0 || c->state == CS_BROKEN || c->state == CS_FAILED) {

@@ -41,17 +41,18 @@ typedef void (*conn_reply_fn)(void *owner, void *ctx, uint32_t tag,
 
 struct conn_cfg {
     const struct endpoint *ep;
-    const char *role; /* "source" or "destination", for messages */
+    const char *role;        /* "source" or "destination", for messages */
     const char *client_name; /* CLIENT SETNAME value, NULL for none */
-    bool no_touch;           /* send CLIENT NO-TOUCH on when the server has it */
-    int db;                  /* SELECT this database when > 0 */
-    int connect_timeout_ms;  /* per attempt */
-    int reply_timeout_ms;    /* no byte for this long with requests out:
-                                the connection is treated as lost */
-    int max_retries;         /* reconnect attempts before giving up */
-    size_t max_request_bytes; /* the largest single request */
-    const atomic_bool *stop;  /* set: stop waiting and retrying */
-    _Atomic uint64_t *reconnects; /* counted here when not NULL */
+    bool no_touch;          /* send CLIENT NO-TOUCH on when the server has it */
+    int db;                 /* SELECT this database when > 0 */
+    int connect_timeout_ms; /* per attempt */
+    int reply_timeout_ms;   /* no byte for this long with requests out:
+                               the connection is treated as lost */
+    int max_retries;        /* reconnect attempts before giving up */
+    size_t max_request_bytes;      /* the largest single request */
+    const atomic_bool *stop;       /* set: stop waiting and retrying */
+    _Atomic uint64_t *reconnects;  /* counted here when not NULL */
+    _Atomic uint64_t *tls_resumed; /* handshakes that resumed a session */
 };
 
 struct conn;

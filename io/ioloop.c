@@ -33,8 +33,8 @@ struct ioloop {
     int max_ops;
 };
 
-status ioloop_new(struct ioloop **out, int max_ops, bool force_poll,
-                  char *why, size_t whylen)
+status ioloop_new(struct ioloop **out, int max_ops, bool force_poll, char *why,
+                  size_t whylen)
 {
     status rc = ST_NOMEM;
     struct ioloop *l = calloc(1, sizeof(*l));

@@ -36,8 +36,8 @@ struct ioloop;
  * when io_uring_queue_init is refused, the poll backend is used; in the
  * latter case `why` gets the reason (the caller says so once). ST_NOMEM.
  */
-status ioloop_new(struct ioloop **out, int max_ops, bool force_poll,
-                  char *why, size_t whylen);
+status ioloop_new(struct ioloop **out, int max_ops, bool force_poll, char *why,
+                  size_t whylen);
 void ioloop_free(struct ioloop *l);
 
 /* Whether this loop runs on io_uring. */

@@ -30,6 +30,7 @@ struct tls {
     BIO *net; /* our end of the pair */
     SSL_SESSION *session;
     bool handshaken;
+    bool ever_handshaken; /* some socket of this connection got through */
     status err;
     char errmsg[400];
 };
@@ -107,6 +108,28 @@ static status load_files(struct tls *t, char *err, size_t errlen)
     return ST_OK;
 }
 
+/*
+ * OpenSSL hands over each session the server lets us resume (with TLS
+ * 1.3, a ticket that arrives after the handshake); the newest is offered
+ * on the next connection. Taking it here, not at the end of the
+ * connection, keeps it even when the connection dies abruptly.
+ */
+static int keep_session(SSL *ssl, SSL_SESSION *s)
+{
+    struct tls *t = SSL_get_app_data(ssl);
+
+    if (!t || !SSL_SESSION_is_resumable(s))
+        return 0;
+    /* A copy: OpenSSL marks its own object unusable when the connection
+     * it belongs to ends without a clean shutdown. */
+    SSL_SESSION *copy = SSL_SESSION_dup(s);
+    if (copy) {
+        SSL_SESSION_free(t->session);
+        t->session = copy;
+    }
+    return 0;
+}
+
 status tls_new(struct tls **out, const struct endpoint *ep, const char *role,
                char *err, size_t errlen)
 {
@@ -129,7 +152,9 @@ status tls_new(struct tls **out, const struct endpoint *ep, const char *role,
     SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION);
     SSL_CTX_set_verify(
         t->ctx, ep->tls_insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
-    SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_CLIENT);
+    SSL_CTX_set_session_cache_mode(
+        t->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(t->ctx, keep_session);
     rc = load_files(t, err, errlen);
     if (rc != ST_OK)
         goto out;
@@ -145,14 +170,6 @@ static void end_session(struct tls *t)
 {
     if (!t->ssl)
         return;
-    /* Keep the session to offer it on the next connection. */
-    SSL_SESSION *s = SSL_get1_session(t->ssl);
-    if (s && SSL_SESSION_is_resumable(s)) {
-        SSL_SESSION_free(t->session);
-        t->session = s;
-    } else if (s) {
-        SSL_SESSION_free(s);
-    }
     SSL_free(t->ssl); /* frees the ssl side of the pair */
     BIO_free(t->net);
     t->ssl = NULL;
@@ -195,11 +212,15 @@ status tls_start(struct tls *t)
 
     end_session(t);
     t->handshaken = false;
+    /* A closed session ended the last socket, not this one. */
+    t->err = ST_OK;
+    t->errmsg[0] = '\0';
     t->ssl = SSL_new(t->ctx);
     if (!t->ssl ||
         BIO_new_bio_pair(&inner, TLS_BIO_SIZE, &t->net, TLS_BIO_SIZE) != 1)
         return tls_fail(t, ST_NOMEM, "cannot set up TLS");
     SSL_set_bio(t->ssl, inner, inner);
+    SSL_set_app_data(t->ssl, t);
     SSL_set_connect_state(t->ssl);
     if (set_names(t) != ST_OK)
         return tls_fail(t, ST_NOMEM, "cannot set the TLS server name");
@@ -214,6 +235,11 @@ status tls_start(struct tls *t)
 bool tls_ready(const struct tls *t)
 {
     return t->handshaken;
+}
+
+bool tls_resumed(const struct tls *t)
+{
+    return t->ssl && SSL_session_reused(t->ssl);
 }
 
 /* ---- failures ------------------------------------------------------------ */
@@ -298,6 +324,14 @@ void tls_note_eof(struct tls *t)
             explain(t);
         return;
     }
+    /* This server has passed a handshake before: a lost connection, to
+     * be retried, not a wrong port. */
+    if (t->ever_handshaken) {
+        tls_fail(t, ST_CLOSED,
+                 "the connection closed during the TLS "
+                 "handshake");
+        return;
+    }
     tls_fail(t, ST_TLS,
              "the server closed the connection during the TLS handshake "
              "(a plain, non-TLS port, or a server that requires a client "
@@ -330,6 +364,7 @@ long tls_read(struct tls *t, void *buf, size_t n)
             return -1;
         }
         t->handshaken = true;
+        t->ever_handshaken = true;
     }
     if (!buf || n == 0)
         return 0;

@@ -42,6 +42,9 @@ status tls_start(struct tls *t);
 /* Whether the handshake has finished. */
 bool tls_ready(const struct tls *t);
 
+/* Whether the finished handshake resumed an earlier session. */
+bool tls_resumed(const struct tls *t);
+
 /*
  * Hands `n` received bytes to TLS. Returns how many it took (it takes all
  * of them when the caller drains tls_read() between calls), or -1 on

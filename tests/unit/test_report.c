@@ -238,11 +238,27 @@ static void test_failures_from_several_threads_are_all_counted(void **state)
 /* ---- JSON report --------------------------------------------------------- */
 
 static const char *const report_fields[] = {
-    "status",       "exit_code",       "command",         "error",
-    "source",       "destination",     "dry_run",         "keys_scanned",
-    "keys_copied",  "keys_skipped",    "keys_expired",    "keys_failed",
-    "bytes_copied", "elapsed_seconds", "keys_per_second", "estimated_total",
-    "reconnects",   "redirects",       "failed_keys",     "failed_keys_omitted",
+    "status",
+    "exit_code",
+    "command",
+    "error",
+    "source",
+    "destination",
+    "dry_run",
+    "keys_scanned",
+    "keys_copied",
+    "keys_skipped",
+    "keys_expired",
+    "keys_failed",
+    "bytes_copied",
+    "elapsed_seconds",
+    "keys_per_second",
+    "estimated_total",
+    "reconnects",
+    "redirects",
+    "tls_sessions_resumed",
+    "failed_keys",
+    "failed_keys_omitted",
 };
 
 #define N_FIELDS (sizeof(report_fields) / sizeof(report_fields[0]))
@@ -309,6 +325,7 @@ static void test_json_report_round_trips_with_exactly_its_fields(void **state)
     r.totals.bytes = 123456789;
     r.totals.reconnects = 2;
     r.totals.redirects = 5;
+    r.totals.tls_resumed = 4;
 
     root = write_and_load(&r);
     assert_int_equal(json_object_size(root), N_FIELDS);
@@ -339,6 +356,7 @@ static void test_json_report_round_trips_with_exactly_its_fields(void **state)
     assert_int_equal(get_u64(root, "estimated_total"), 1000000);
     assert_int_equal(get_u64(root, "reconnects"), 2);
     assert_int_equal(get_u64(root, "redirects"), 5);
+    assert_int_equal(get_u64(root, "tls_sessions_resumed"), 4);
     assert_float_equal(
         json_real_value(json_object_get(root, "elapsed_seconds")), 12.5, 1e-9);
     assert_float_equal(
