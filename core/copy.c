@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../io/conn.h"
+#include "nodes.h"
 #include "log.h"
 #include "ranges.h"
 #include "worker.h"
@@ -37,6 +38,9 @@ struct dbinfo {
 struct preflight {
     struct ioloop *loop;
     struct conn *src, *dst;
+    bool src_cluster, dst_cluster;
+    struct src_node *src_nodes;
+    int n_src_nodes;
     struct dbinfo *dbs; /* selected source databases */
     int n_dbs;
     uint64_t total;
@@ -95,27 +99,6 @@ static status open_control(struct preflight *pf, const struct endpoint *ep,
     return rc;
 }
 
-/* The value of `field:` in an INFO reply, copied into buf. */
-static const char *info_field(const char *info, const char *field, char *buf,
-                              size_t len)
-{
-    size_t flen = strlen(field);
-    for (const char *p = info; p && *p; p = strchr(p, '\n')) {
-        if (*p == '\n')
-            p++;
-        if (strncmp(p, field, flen) == 0 && p[flen] == ':') {
-            const char *v = p + flen + 1;
-            size_t n = strcspn(v, "\r\n");
-            if (n >= len)
-                n = len - 1;
-            memcpy(buf, v, n);
-            buf[n] = '\0';
-            return buf;
-        }
-    }
-    return NULL;
-}
-
 static status call_info(struct conn *c, const char *section, redisReply **r,
                         const char *role, char *err, size_t errlen)
 {
@@ -138,25 +121,66 @@ static status call_info(struct conn *c, const char *section, redisReply **r,
 }
 
 /* Refuses what this version cannot do yet, rather than doing it wrong. */
-static status check_cluster(struct conn *c, const char *role, const char *desc,
-                            char *err, size_t errlen)
+/* Which ends are clusters, and their nodes. */
+static status find_nodes(struct preflight *pf, const struct config *cfg,
+                         struct copy_run *run, char *err, size_t errlen)
 {
-    redisReply *r = NULL;
-    char v[16];
-    status rc = call_info(c, "cluster", &r, role, err, errlen);
+    bool replicas = cfg->read_from == READ_REPLICA;
+    status rc =
+        nodes_is_cluster(pf->src, "source", &pf->src_cluster, err, errlen);
 
+    if (rc == ST_OK)
+        rc = nodes_is_cluster(pf->dst, "destination", &pf->dst_cluster, err,
+                              errlen);
     if (rc != ST_OK)
         return rc;
-    if (info_field(r->str, "cluster_enabled", v, sizeof(v)) &&
-        strcmp(v, "1") == 0) {
+    if (replicas && !pf->src_cluster) {
         snprintf(err, errlen,
-                 "the %s %s runs in cluster mode, which this version of "
-                 "redis-migrate does not copy yet; use a standalone endpoint",
-                 role, desc);
-        rc = ST_USAGE;
+                 "--read-from replica needs a cluster source; %s is a "
+                 "standalone server",
+                 pf->src_desc);
+        return ST_USAGE;
     }
-    freeReplyObject(r);
+    if (pf->src_cluster && cfg->source.db > 0) {
+        snprintf(err, errlen,
+                 "the source %s is a cluster, which has only database 0; "
+                 "remove /%d from the source URI (or --db)",
+                 pf->src_desc, cfg->source.db);
+        return ST_USAGE;
+    }
+    run->src_readonly = replicas;
+    run->src_cluster = pf->src_cluster;
+    rc = pf->src_cluster
+             ? nodes_source(pf->src, &cfg->source, replicas, pf->loop,
+                            &pf->src_nodes, &run->n_src_nodes, err, errlen)
+             : nodes_single(&cfg->source, &pf->src_nodes, &run->n_src_nodes);
+    pf->n_src_nodes = run->n_src_nodes;
+    if (rc == ST_OK && pf->dst_cluster)
+        rc = nodes_dest_topology(pf->dst, &cfg->dest, &run->dst_topo, err,
+                                 errlen);
+    if (rc == ST_NOMEM)
+        snprintf(err, errlen, "out of memory");
+    run->src_nodes =
+        malloc((size_t)(run->n_src_nodes + 1) * sizeof(*run->src_nodes));
+    if (rc == ST_OK && !run->src_nodes)
+        rc = ST_NOMEM;
+    for (int i = 0; rc == ST_OK && i < run->n_src_nodes; i++)
+        run->src_nodes[i] = pf->src_nodes[i].ep;
     return rc;
+}
+
+/* A cluster source has one database: the sum of its nodes' keys. */
+static status cluster_dbs(struct preflight *pf, const struct copy_run *run)
+{
+    pf->dbs = calloc(1, sizeof(*pf->dbs));
+    if (!pf->dbs)
+        return ST_NOMEM;
+    pf->dbs[0].db = 0;
+    for (int i = 0; i < run->n_src_nodes; i++)
+        pf->dbs[0].keys += pf->src_nodes[i].keys;
+    pf->n_dbs = pf->dbs[0].keys > 0;
+    pf->total = pf->dbs[0].keys;
+    return ST_OK;
 }
 
 /* Parses "db3:keys=10,expires=0,..." lines of INFO keyspace. */
@@ -199,6 +223,62 @@ static int map_db(const struct config *cfg, int src_db, int n_selected)
     return src_db;
 }
 
+static const struct db_map_entry *mapping_of(const struct config *cfg, int db)
+{
+    for (size_t i = 0; i < cfg->n_db_map; i++)
+        if (cfg->db_map[i].src == db)
+            return &cfg->db_map[i];
+    return NULL;
+}
+
+/*
+ * A cluster has only database 0, and SELECT is never sent to one: every
+ * source database other than 0 must be mapped onto it by the user, so
+ * that merging databases is a choice, not an accident.
+ */
+static status check_cluster_targets(const struct preflight *pf,
+                                    const struct config *cfg, char *err,
+                                    size_t errlen)
+{
+    char list[200] = "", maps[200] = "";
+    size_t used = 0, mused = 0;
+
+    if (cfg->dest.db > 0) {
+        snprintf(err, errlen,
+                 "the destination %s is a cluster, which has only database "
+                 "0; remove /%d from the destination URI",
+                 pf->dst_desc, cfg->dest.db);
+        return ST_USAGE;
+    }
+    for (int i = 0; i < pf->n_dbs; i++) {
+        int db = pf->dbs[i].db;
+        const struct db_map_entry *m = mapping_of(cfg, db);
+        if (m && m->dst != 0) {
+            snprintf(err, errlen,
+                     "--db-map %d:%d: the destination %s is a cluster, which "
+                     "has only database 0; use --db-map %d:0",
+                     db, m->dst, pf->dst_desc, db);
+            return ST_USAGE;
+        }
+        if (m || db == 0 || used >= sizeof(list) - 16)
+            continue;
+        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%d",
+                                 used ? ", " : "", db);
+        mused += (size_t)snprintf(maps + mused, sizeof(maps) - mused,
+                                  " --db-map %d:0", db);
+        if (mused >= sizeof(maps))
+            mused = sizeof(maps) - 1;
+    }
+    if (!used)
+        return ST_OK;
+    snprintf(err, errlen,
+             "the source has keys in database %s, but the destination %s is "
+             "a cluster, which has only database 0; nothing was written. To "
+             "merge them into database 0, add%s",
+             list, pf->dst_desc, maps);
+    return ST_USAGE;
+}
+
 static status plan_targets(struct preflight *pf, const struct config *cfg,
                            struct copy_run *run, char *err, size_t errlen)
 {
@@ -219,8 +299,13 @@ static status plan_targets(struct preflight *pf, const struct config *cfg,
     }
     for (int i = 0; i < pf->n_dbs; i++)
         run->db_target[pf->dbs[i].db] = map_db(cfg, pf->dbs[i].db, pf->n_dbs);
-    return ST_OK;
+    return pf->dst_cluster ? check_cluster_targets(pf, cfg, err, errlen)
+                           : ST_OK;
 }
+
+static status report_busy(const struct preflight *pf, const struct config *cfg,
+                          bool busy, const char *list, char *err,
+                          size_t errlen);
 
 /* DBSIZE of every destination database the run writes to. */
 static status check_dest_empty(struct preflight *pf, const struct config *cfg,
@@ -243,6 +328,16 @@ static status check_dest_empty(struct preflight *pf, const struct config *cfg,
             continue;
         snprintf(n, sizeof(n), "%d", t);
         status rc = conn_callv(pf->dst, &r, "SELECT", n, NULL);
+        if (rc == ST_OK && r->type == REDIS_REPLY_ERROR &&
+            strncmp(r->str, "NOPERM", 6) == 0) {
+            snprintf(err, errlen,
+                     "destination %s: the user may not run SELECT (%.200s); "
+                     "grant it: ACL SETUSER %s +select",
+                     pf->dst_desc, r->str,
+                     cfg->dest.user ? cfg->dest.user : "default");
+            freeReplyObject(r);
+            return ST_NOPERM;
+        }
         if (rc == ST_OK && r->type == REDIS_REPLY_ERROR) {
             snprintf(err, errlen,
                      "destination %s: SELECT %d refused: %.200s; check the "
@@ -259,6 +354,16 @@ static status check_dest_empty(struct preflight *pf, const struct config *cfg,
             snprintf(err, errlen, "%s", conn_error_msg(pf->dst));
             return rc;
         }
+        if (r->type == REDIS_REPLY_ERROR) {
+            /* Unknown is not empty: refuse rather than guess. */
+            snprintf(err, errlen,
+                     "destination %s: DBSIZE refused (%.200s), so whether "
+                     "it holds keys is unknown; grant the user +dbsize",
+                     pf->dst_desc, r->str);
+            rc = strncmp(r->str, "NOPERM", 6) == 0 ? ST_NOPERM : ST_SERVER;
+            freeReplyObject(r);
+            return rc;
+        }
         if (r->type == REDIS_REPLY_INTEGER && r->integer > 0) {
             busy = true;
             used += (size_t)snprintf(list + used, sizeof(list) - used,
@@ -269,6 +374,31 @@ static status check_dest_empty(struct preflight *pf, const struct config *cfg,
         }
         freeReplyObject(r);
     }
+    return report_busy(pf, cfg, busy, list, err, errlen);
+}
+
+/* The keys of a cluster destination (every master's DBSIZE). */
+static status check_cluster_empty(struct preflight *pf,
+                                  const struct config *cfg,
+                                  const struct copy_run *run, char *err,
+                                  size_t errlen)
+{
+    uint64_t keys = 0;
+    char list[64];
+    status rc = nodes_dest_keys(run->dst_topo, &cfg->dest, pf->loop, &keys, err,
+                                errlen);
+
+    if (rc != ST_OK)
+        return rc;
+    snprintf(list, sizeof(list), "its masters hold %llu keys",
+             (unsigned long long)keys);
+    return report_busy(pf, cfg, keys > 0, list, err, errlen);
+}
+
+/* A destination holding keys, and no policy for them. */
+static status report_busy(const struct preflight *pf, const struct config *cfg,
+                          bool busy, const char *list, char *err, size_t errlen)
+{
     if (!busy || cfg->on_conflict != CONFLICT_UNSET)
         return ST_OK;
 
@@ -339,8 +469,9 @@ static status probe_perm(const struct perm_probe *p, const char *cmd,
         snprintf(err, errlen, "%s", conn_error_msg(p->c));
         return rc;
     }
-    bool refused = r->type == REDIS_REPLY_ERROR &&
-                   strncmp(r->str, "NOPERM", 6) == 0 && !strstr(r->str, "key");
+    /* EXEC refused inside MULTI answers EXECABORT ... NOPERM ... */
+    bool refused = r->type == REDIS_REPLY_ERROR && strstr(r->str, "NOPERM") &&
+                   !strstr(r->str, "key");
     if (refused) {
         char lower[32];
         size_t i = 0;
@@ -407,8 +538,6 @@ static status check_supported(const struct config *cfg, char *err,
         what = "--mode struct";
     else if (cfg->verify)
         what = "--verify";
-    else if (cfg->read_from == READ_REPLICA)
-        what = "--read-from replica";
     if (!what)
         return ST_OK;
     snprintf(err, errlen,
@@ -461,15 +590,15 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     if (rc == ST_OK)
         rc = open_control(pf, &cfg->dest, "destination", &pf->dst, err, errlen);
     if (rc == ST_OK)
-        rc = check_cluster(pf->src, "source", pf->src_desc, err, errlen);
+        rc = find_nodes(pf, cfg, run, err, errlen);
     if (rc == ST_OK)
-        rc = check_cluster(pf->dst, "destination", pf->dst_desc, err, errlen);
-    if (rc == ST_OK)
-        rc = source_dbs(pf, cfg, err, errlen);
+        rc = pf->src_cluster ? cluster_dbs(pf, run)
+                             : source_dbs(pf, cfg, err, errlen);
     if (rc == ST_OK)
         rc = plan_targets(pf, cfg, run, err, errlen);
     if (rc == ST_OK)
-        rc = check_dest_empty(pf, cfg, run, err, errlen);
+        rc = pf->dst_cluster ? check_cluster_empty(pf, cfg, run, err, errlen)
+                             : check_dest_empty(pf, cfg, run, err, errlen);
     if (rc == ST_OK)
         probe_features(pf, run);
     if (rc == ST_OK)
@@ -481,6 +610,7 @@ static status preflight(struct preflight *pf, const struct config *cfg,
 
 static void preflight_free(struct preflight *pf)
 {
+    nodes_free(pf->src_nodes, pf->n_src_nodes);
     conn_close(pf->src);
     conn_close(pf->dst);
     ioloop_free(pf->loop);
@@ -489,32 +619,77 @@ static void preflight_free(struct preflight *pf)
 
 /* ---- ranges -------------------------------------------------------------- */
 
+/* How many ranges to cut `keys` keys of one node into. */
+static uint32_t range_count(enum cursor_layout layout, uint64_t keys,
+                            int threads)
+{
+    if (layout == LAYOUT_BUCKETS)
+        return 1u << ranges_pick_bits(keys, threads, KEYS_PER_RANGE);
+    /* Slot ranges: several per worker, each holding a bounded share. */
+    uint64_t n = keys / KEYS_PER_RANGE + 1;
+    if (n < (uint64_t)threads * 4)
+        n = (uint64_t)threads * 4;
+    return n > RANGES_SLOTS ? RANGES_SLOTS : (uint32_t)n;
+}
+
+static struct scan_range range_at(enum cursor_layout layout, uint32_t count,
+                                  uint32_t j)
+{
+    if (layout == LAYOUT_SLOTS)
+        return ranges_slots(0, RANGES_SLOTS, count, j);
+    uint32_t bits = 0;
+    while ((1u << bits) < count)
+        bits++;
+    return ranges_buckets(bits, j);
+}
+
+/*
+ * Cuts every selected database of every source node into ranges and queues
+ * them, taking the nodes in turn so that the workers spread their reads
+ * over all of them.
+ */
 static status queue_ranges(struct copy_run *run, const struct preflight *pf,
                            const struct config *cfg)
 {
-    size_t n = 0;
+    int nn = run->n_src_nodes;
+    uint32_t *count = calloc((size_t)nn, sizeof(*count));
+    size_t total = 0;
 
-    for (int i = 0; i < pf->n_dbs; i++)
-        n += 1u << ranges_pick_bits(pf->dbs[i].keys, cfg->threads,
-                                    KEYS_PER_RANGE);
-    run->ranges = calloc(n ? n : 1, sizeof(*run->ranges));
-    status rc = run->ranges ? rangeq_new(&run->queue, n) : ST_NOMEM;
-    if (rc != ST_OK)
-        return rc;
-
-    for (int i = 0; i < pf->n_dbs; i++) {
-        uint32_t bits =
-            ranges_pick_bits(pf->dbs[i].keys, cfg->threads, KEYS_PER_RANGE);
-        for (uint32_t j = 0; j < (1u << bits); j++) {
-            struct scan_range *r = &run->ranges[run->n_ranges++];
-            *r = ranges_buckets(bits, j);
-            r->db = pf->dbs[i].db;
-            rangeq_push(run->queue, r);
+    if (!count)
+        return ST_NOMEM;
+    for (int d = 0; d < pf->n_dbs; d++) {
+        for (int n = 0; n < nn; n++) {
+            const struct src_node *sn = &pf->src_nodes[n];
+            uint64_t keys = pf->src_cluster ? sn->keys : pf->dbs[d].keys;
+            count[n] = range_count(sn->layout, keys, cfg->threads);
+            total += count[n];
         }
-        log_debug("db %d: %llu keys in %u ranges", pf->dbs[i].db,
-                  (unsigned long long)pf->dbs[i].keys, 1u << bits);
     }
-    return ST_OK;
+    run->ranges = calloc(total ? total : 1, sizeof(*run->ranges));
+    status rc = run->ranges ? rangeq_new(&run->queue, total) : ST_NOMEM;
+    for (int d = 0; d < pf->n_dbs && rc == ST_OK; d++) {
+        uint32_t most = 0;
+        for (int n = 0; n < nn; n++) {
+            const struct src_node *sn = &pf->src_nodes[n];
+            uint64_t keys = pf->src_cluster ? sn->keys : pf->dbs[d].keys;
+            count[n] = range_count(sn->layout, keys, cfg->threads);
+            most = count[n] > most ? count[n] : most;
+        }
+        for (uint32_t j = 0; j < most; j++)
+            for (int n = 0; n < nn; n++) {
+                if (j >= count[n])
+                    continue;
+                struct scan_range *r = &run->ranges[run->n_ranges++];
+                *r = range_at(pf->src_nodes[n].layout, count[n], j);
+                r->node = n;
+                r->db = pf->dbs[d].db;
+                rangeq_push(run->queue, r);
+            }
+        log_debug("db %d: %llu keys in %zu ranges over %d nodes", pf->dbs[d].db,
+                  (unsigned long long)pf->dbs[d].keys, run->n_ranges, nn);
+    }
+    free(count);
+    return rc;
 }
 
 /* One --match can go to the server with SCAN MATCH, and one --type with
@@ -708,6 +883,10 @@ int copy_main(const struct config *cfg)
     rangeq_free(run.queue);
     free(run.ranges);
     free(run.db_target);
+    free(run.src_nodes);
+    if (run.dst_topo)
+        topology_free(run.dst_topo);
+    free(run.dst_topo);
     free(run.counters);
     failures_free(&run.failures);
     pthread_mutex_destroy(&run.err_lock);

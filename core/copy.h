@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "../config/config.h"
+#include "cluster.h"
 #include "rangeq.h"
 #include "report.h"
 #include "status.h"
@@ -28,6 +29,14 @@ struct copy_run {
     /* Source database -> destination database; -1 where not copied. */
     int *db_target;
     int n_db;
+
+    /* Source nodes read from: the source itself, or one per cluster master
+     * (its replica with --read-from replica, then READONLY is sent). */
+    struct endpoint *src_nodes;
+    int n_src_nodes;
+    bool src_readonly;
+    bool src_cluster;
+    struct topology *dst_topo; /* NULL: a standalone destination */
 
     struct rangeq *queue;
     struct scan_range *ranges;

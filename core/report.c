@@ -49,6 +49,8 @@ void totals_sum(const struct counters *workers, size_t n, struct totals *out)
             atomic_load_explicit(&c->redirects, memory_order_relaxed);
         out->tls_resumed +=
             atomic_load_explicit(&c->tls_resumed, memory_order_relaxed);
+        out->rewritten +=
+            atomic_load_explicit(&c->rewritten, memory_order_relaxed);
         out->source_reads +=
             atomic_load_explicit(&c->source_reads, memory_order_relaxed);
     }
@@ -287,6 +289,7 @@ static json_t *report_json(const struct report *r)
     ok = ok && put(root, "reconnects", json_count(t->reconnects));
     ok = ok && put(root, "redirects", json_count(t->redirects));
     ok = ok && put(root, "tls_sessions_resumed", json_count(t->tls_resumed));
+    ok = ok && put(root, "keys_rewritten", json_count(t->rewritten));
     ok =
         ok && put(root, "failed_keys", failed_keys_json(r->failures, &omitted));
     ok = ok && put(root, "failed_keys_omitted", json_count(omitted));

@@ -33,13 +33,15 @@ struct counters {
     _Atomic uint64_t reconnects;  /* connections re-established */
     _Atomic uint64_t redirects;   /* MOVED/ASK followed (cluster) */
     _Atomic uint64_t tls_resumed; /* TLS handshakes that resumed a session */
+    _Atomic uint64_t
+        rewritten; /* repair pass: lost on a failed node, written again */
     _Atomic uint64_t source_reads; /* requests sent to the source */
 };
 
 /* A plain snapshot of the sum of every worker's counters. */
 struct totals {
     uint64_t scanned, copied, skipped, expired, failed, bytes;
-    uint64_t reconnects, redirects, tls_resumed, source_reads;
+    uint64_t reconnects, redirects, tls_resumed, rewritten, source_reads;
 };
 
 /* Adds `n` to a counter; called by the owning worker only. */

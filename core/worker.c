@@ -52,6 +52,8 @@
 #include <xxhash.h>
 
 #include "../io/conn.h"
+#include "cluster.h"
+#include "dest.h"
 #include "glob.h"
 #include "keyset.h"
 #include "log.h"
@@ -61,6 +63,10 @@
 #define BATCH_KEYS      256
 #define WALK_KEYSET_MAX (1u << 20)
 #define DRAIN_MS        1200
+#define RECENT_MAX      8192  /* ranges remembered for a repair pass */
+#define REPAIR_WINDOW   15000 /* ms of acknowledged writes re-checked */
+#define FAILOVER_WAIT   60000 /* ms to wait for a replica to take over */
+#define RETRY_MAX       600   /* TRYAGAIN / CLUSTERDOWN retries per key */
 
 enum tag {
     TAG_SCAN = 1,
@@ -70,6 +76,7 @@ enum tag {
     TAG_RESTORE,
     TAG_VERIFY,
     TAG_SELECT,
+    TAG_ASKING,
 };
 
 /* A SCAN reply kept alive while keys that point into it are in flight. */
@@ -78,10 +85,19 @@ struct scanref {
     int refs;
 };
 
+/* An EXEC reply kept alive while RESTOREs of its payloads are in flight,
+ * so that a write redirected to another node can be sent again. */
+struct execref {
+    redisReply *reply;
+    int refs;
+};
+
 struct keyref {
     const char *name;
     size_t len;
     struct scanref *sr;
+    int16_t node; /* source node it was read from */
+    bool repair;  /* re-check after a destination failover */
 };
 
 struct walk {
@@ -90,6 +106,7 @@ struct walk {
     uint64_t cursor;
     bool scan_out;
     int dst_db;
+    bool repair; /* a repair pass: only keys of lost slots, counted apart */
 
     /* Probing the next range after a crossing reply. */
     bool probing;
@@ -103,6 +120,7 @@ struct walk {
 
 struct batch {
     int n;
+    int node;
     bool with_time;
     struct keyref keys[BATCH_KEYS];
 };
@@ -113,7 +131,19 @@ struct wrec {
     int64_t deadline; /* ms since the epoch, 0 for none */
     size_t bytes;
     uint64_t payload_hash;
-    struct wrec *next_free;
+    const redisReply *payload; /* inside xr */
+    struct execref *xr;
+    int node;          /* destination node it was sent to */
+    bool resent;       /* may have landed before (reconnect or lost node) */
+    bool verifying;    /* a DUMP to compare is in flight, not the RESTORE */
+    int attempts;      /* TRYAGAIN / CLUSTERDOWN / LOADING so far */
+    int64_t due_us;    /* when waiting to be sent again */
+    struct wrec *next; /* free list, or the retry list */
+};
+
+struct recent {
+    struct scan_range r;
+    int64_t end_ms;
 };
 
 struct keyq {
@@ -131,8 +161,22 @@ struct worker {
     atomic_bool done;
 
     struct ioloop *loop;
-    struct conn *src, *dst;
+    struct conn **srcs; /* one per source node, opened on first use */
+    struct dest *dst;   /* NULL in a dry run */
     int src_db, dst_db; /* what the connections have selected */
+
+    /* Writes waiting to be sent again (redirects, busy cluster). */
+    struct wrec *retry_head;
+    bool rerouting; /* a dropped connection's writes go to retry_head */
+
+    /* After a destination node is lost: ranges walked again for the keys
+     * of its slots, since it may have acknowledged writes its replica
+     * never received. */
+    struct recent *recent;
+    size_t recent_n, recent_next;
+    struct scan_range *repairs;
+    size_t n_repairs, cap_repairs;
+    uint8_t *lost_slots;
 
     struct walk walks[WALKS_MAX];
     struct scan_range *held_range; /* popped, waiting for a db switch */
@@ -243,17 +287,28 @@ static struct wrec *wrec_get(struct worker *w)
 {
     struct wrec *r = w->free_recs;
     if (r) {
-        w->free_recs = r->next_free;
+        w->free_recs = r->next;
+        memset(r, 0, sizeof(*r));
         return r;
     }
     return calloc(1, sizeof(*r));
 }
 
+static void execref_put(struct execref *xr)
+{
+    if (xr && --xr->refs == 0) {
+        freeReplyObject(xr->reply);
+        free(xr);
+    }
+}
+
 static void wrec_put(struct worker *w, struct wrec *r)
 {
     scanref_put(r->k.sr);
+    execref_put(r->xr);
     r->k.sr = NULL;
-    r->next_free = w->free_recs;
+    r->xr = NULL;
+    r->next = w->free_recs;
     w->free_recs = r;
 }
 
@@ -319,6 +374,8 @@ static status take_keys(struct worker *w, struct walk *wk, struct scanref *sr,
             continue;
         if (use_probe && keyset_has(&wk->probe, k->str, k->len))
             continue;
+        if (wk->repair && !w->lost_slots[cluster_slot(k->str, k->len)])
+            continue;
         rc = keyset_add(&wk->seen, k->str, k->len, &added);
         if (rc != ST_OK) {
             fail_run(w, rc,
@@ -331,7 +388,9 @@ static status take_keys(struct worker *w, struct walk *wk, struct scanref *sr,
         if (!added)
             continue;
         sr->refs++;
-        rc = keyq_push(&w->todo, (struct keyref){k->str, k->len, sr});
+        rc = keyq_push(&w->todo,
+                       (struct keyref){k->str, k->len, sr, (int16_t)wk->r.node,
+                                       wk->repair});
     }
     return rc;
 }
@@ -341,7 +400,8 @@ static status take_keys(struct worker *w, struct walk *wk, struct scanref *sr,
 static status send_scan(struct worker *w, struct walk *wk, uint64_t cursor,
                         enum tag tag)
 {
-    struct resp_buf *b = conn_buf(w->src);
+    struct conn *src = w->srcs[wk->r.node];
+    struct resp_buf *b = conn_buf(src);
     const struct config *cfg = w->cfg;
     int argc = 4 + (w->run->scan_match ? 2 : 0) + (w->run->scan_type ? 2 : 0);
     status rc = resp_begin(b, argc);
@@ -365,10 +425,10 @@ static status send_scan(struct worker *w, struct walk *wk, uint64_t cursor,
             rc = resp_arg_str(b, w->run->scan_type);
     }
     if (rc != ST_OK) {
-        conn_append_abort(w->src);
+        conn_append_abort(src);
         return rc;
     }
-    conn_append_done(w->src, wk, tag);
+    conn_append_done(src, wk, tag);
     wk->scan_out = true;
     return ST_OK;
 }
@@ -378,8 +438,22 @@ static bool is_last_range(const struct scan_range *r)
     return r->index + 1 == r->count;
 }
 
-static void walk_end(struct walk *wk)
+/* Remembers a finished range, for a repair pass if a destination node that
+ * acknowledged its writes is lost soon after. */
+static void remember(struct worker *w, const struct scan_range *r)
 {
+    if (!w->recent)
+        return;
+    w->recent[w->recent_next] = (struct recent){*r, wall_ms()};
+    w->recent_next = (w->recent_next + 1) % RECENT_MAX;
+    if (w->recent_n < RECENT_MAX)
+        w->recent_n++;
+}
+
+static void walk_end(struct worker *w, struct walk *wk)
+{
+    if (!wk->repair)
+        remember(w, &wk->r);
     wk->active = false;
     keyset_clear(&wk->seen);
     keyset_clear(&wk->probe);
@@ -447,7 +521,7 @@ static void on_scan(struct worker *w, struct walk *wk, redisReply *r)
     scanref_put(sr);
     wk->cursor = next;
     if (!ranges_continues(&wk->r, next))
-        walk_end(wk);
+        walk_end(w, wk);
 }
 
 static void on_probe(struct worker *w, struct walk *wk, redisReply *r)
@@ -486,7 +560,7 @@ static void on_probe(struct worker *w, struct walk *wk, redisReply *r)
     scanref_put(wk->held);
     wk->held = NULL;
     wk->probing = false;
-    walk_end(wk);
+    walk_end(w, wk);
 }
 
 /* ---- reading keys -------------------------------------------------------- */
@@ -502,16 +576,38 @@ static status add_cmd2(struct resp_buf *b, const char *cmd,
     return rc;
 }
 
-static status add_simple(struct worker *w, const char *cmd, void *ctx,
+static status add_simple(struct conn *c, const char *cmd, void *ctx,
                          enum tag tag)
 {
-    status rc = resp_command(conn_buf(w->src), 1, &cmd, NULL);
+    status rc = resp_command(conn_buf(c), 1, &cmd, NULL);
     if (rc == ST_OK)
-        conn_append_done(w->src, ctx, tag);
+        conn_append_done(c, ctx, tag);
     return rc;
 }
 
-/* Sends one transaction reading up to BATCH_KEYS keys from todo. */
+static status add_part(struct conn *c, const char *cmd, const struct keyref *k)
+{
+    status rc = add_cmd2(conn_buf(c), cmd, k);
+    if (rc == ST_OK)
+        conn_append_done(c, NULL, TAG_TXN_PART);
+    return rc;
+}
+
+/* Whether the next key in todo may join a transaction that began with
+ * `first`: the same source node, and on a cluster the same slot (a
+ * cluster refuses a transaction over several slots). */
+static bool same_txn(const struct worker *w, const struct keyref *first)
+{
+    const struct keyref *k = &w->todo.items[w->todo.head];
+
+    if (k->node != first->node)
+        return false;
+    return !w->run->src_cluster || cluster_slot(k->name, k->len) ==
+                                       cluster_slot(first->name, first->len);
+}
+
+/* Sends one transaction reading up to `n` keys from todo, all from the
+ * source node (and cluster slot) of the first one. */
 static status send_batch(struct worker *w, int n)
 {
     struct batch *bt = calloc(1, sizeof(*bt));
@@ -520,45 +616,47 @@ static status send_batch(struct worker *w, int n)
 
     if (!bt)
         return ST_NOMEM;
+    bt->node = w->todo.items[w->todo.head].node;
+    struct conn *src = w->srcs[bt->node];
     bt->with_time = !w->run->use_pexpiretime;
-    rc = add_simple(w, "MULTI", NULL, TAG_TXN_PART);
+    conn_unit_begin(src);
+    rc = add_simple(src, "MULTI", NULL, TAG_TXN_PART);
     if (rc == ST_OK && bt->with_time)
-        rc = add_simple(w, "TIME", NULL, TAG_TXN_PART);
+        rc = add_simple(src, "TIME", NULL, TAG_TXN_PART);
 
-    for (int i = 0; i < n && rc == ST_OK; i++) {
+    for (int i = 0; i < n && rc == ST_OK && w->todo.n > 0; i++) {
+        if (bt->n > 0 && !same_txn(w, &bt->keys[0]))
+            break;
         struct keyref k = keyq_pop(&w->todo);
         bt->keys[bt->n++] = k;
-        if (w->run->check_type) {
-            rc = add_cmd2(conn_buf(w->src), "TYPE", &k);
-            if (rc == ST_OK)
-                conn_append_done(w->src, NULL, TAG_TXN_PART);
-        }
+        if (w->run->check_type)
+            rc = add_part(src, "TYPE", &k);
         if (rc == ST_OK)
-            rc = add_cmd2(conn_buf(w->src), "DUMP", &k);
-        if (rc == ST_OK) {
-            conn_append_done(w->src, NULL, TAG_TXN_PART);
-            rc = add_cmd2(conn_buf(w->src), ttl_cmd, &k);
-        }
+            rc = add_part(src, "DUMP", &k);
         if (rc == ST_OK)
-            conn_append_done(w->src, NULL, TAG_TXN_PART);
+            rc = add_part(src, ttl_cmd, &k);
     }
     if (rc == ST_OK)
-        rc = add_simple(w, "EXEC", bt, TAG_EXEC);
+        rc = add_simple(src, "EXEC", bt, TAG_EXEC);
+    conn_unit_end(src);
     if (rc != ST_OK) {
         for (int i = 0; i < bt->n; i++)
             scanref_put(bt->keys[i].sr);
         free(bt);
         return rc;
     }
-    w->reads_out += (size_t)n;
+    w->reads_out += (size_t)bt->n;
     return ST_OK;
 }
 
-/* Settles a key that is not written: counts it and lets it go. */
+/* Settles a key that is not written: counts it and lets it go. A repair
+ * pass counts nothing: the first pass counted its keys. */
 static void settle(struct worker *w, struct keyref *k, _Atomic uint64_t *c)
 {
-    counter_add(c, 1);
-    counter_add(&w->ctr->scanned, 1);
+    if (!k->repair) {
+        counter_add(c, 1);
+        counter_add(&w->ctr->scanned, 1);
+    }
     scanref_put(k->sr);
     k->sr = NULL;
 }
@@ -571,47 +669,6 @@ static bool type_selected(const struct worker *w, const redisReply *t)
         if (strcmp(w->cfg->types[i], t->str) == 0)
             return true;
     return false;
-}
-
-static status send_restore(struct worker *w, struct keyref *k,
-                           const redisReply *payload, int64_t deadline)
-{
-    bool replace = w->cfg->on_conflict == CONFLICT_REPLACE;
-    struct resp_buf *b = conn_buf(w->dst);
-    struct wrec *rec = wrec_get(w);
-    status rc;
-
-    if (!rec)
-        return ST_NOMEM;
-    rc = resp_begin(b, replace ? 6 : 5);
-    if (rc == ST_OK)
-        rc = resp_arg_str(b, "RESTORE");
-    if (rc == ST_OK)
-        rc = resp_arg(b, k->name, k->len);
-    if (rc == ST_OK)
-        rc = resp_arg_ll(b, deadline);
-    if (rc == ST_OK)
-        rc = resp_arg(b, payload->str, payload->len);
-    if (rc == ST_OK)
-        rc = resp_arg_str(b, "ABSTTL");
-    if (rc == ST_OK && replace)
-        rc = resp_arg_str(b, "REPLACE");
-    if (rc != ST_OK) {
-        conn_append_abort(w->dst);
-        rec->k.sr = NULL;
-        rec->next_free = w->free_recs;
-        w->free_recs = rec;
-        return rc;
-    }
-
-    rec->k = *k;
-    k->sr = NULL; /* the record holds the reference now */
-    rec->deadline = deadline;
-    rec->bytes = payload->len;
-    rec->payload_hash = replace ? 0 : XXH3_64bits(payload->str, payload->len);
-    conn_append_done(w->dst, rec, TAG_RESTORE);
-    w->writes_out++;
-    return ST_OK;
 }
 
 /* Reads the deadline of one key from its TTL reply; false when the key is
@@ -639,8 +696,124 @@ static int64_t time_reply_ms(const redisReply *r)
            strtoll(r->element[1]->str, NULL, 10) / 1000;
 }
 
+/* ---- writing keys -------------------------------------------------------- */
+
+static void lose_node(struct worker *w, int node);
+static void write_failed(struct worker *w, struct wrec *rec, const char *why);
+
+/* A repair write may overwrite nothing: a key that is there was kept. */
+static bool replaces(const struct worker *w, const struct wrec *rec)
+{
+    return w->cfg->on_conflict == CONFLICT_REPLACE && !rec->k.repair;
+}
+
+static status encode_restore(struct conn *c, const struct wrec *rec,
+                             bool replace)
+{
+    struct resp_buf *b = conn_buf(c);
+    status rc = resp_begin(b, replace ? 6 : 5);
+
+    if (rc == ST_OK)
+        rc = resp_arg_str(b, "RESTORE");
+    if (rc == ST_OK)
+        rc = resp_arg(b, rec->k.name, rec->k.len);
+    if (rc == ST_OK)
+        rc = resp_arg_ll(b, rec->deadline);
+    if (rc == ST_OK)
+        rc = resp_arg(b, rec->payload->str, rec->payload->len);
+    if (rc == ST_OK)
+        rc = resp_arg_str(b, "ABSTTL");
+    if (rc == ST_OK && replace)
+        rc = resp_arg_str(b, "REPLACE");
+    if (rc != ST_OK)
+        conn_append_abort(c);
+    return rc;
+}
+
+/* Parks a write to be sent again after `delay_us`. */
+static void park(struct worker *w, struct wrec *rec, int64_t delay_us)
+{
+    rec->due_us = mono_us() + (delay_us > 1000 ? delay_us : 1000);
+    rec->next = w->retry_head;
+    w->retry_head = rec;
+}
+
+/* Sends a write (new, redirected or retried) to `node`, after ASKING when
+ * the slot is being imported there. The record stays counted in
+ * writes_out until it settles. */
+static void send_write(struct worker *w, struct wrec *rec, int node,
+                       bool asking)
+{
+    char err[512];
+    struct conn *c = NULL;
+
+    if (node < 0) { /* no master known for the slot yet */
+        park(w, rec, 200000);
+        return;
+    }
+    status rc = dest_conn(w->dst, node, &c, err, sizeof(err));
+    if (rc != ST_OK && dest_is_cluster(w->dst)) {
+        park(w, rec, 0);
+        lose_node(w, node);
+        return;
+    }
+    if (rc != ST_OK) {
+        fail_run(w, rc, "%s", err);
+        return;
+    }
+    if (asking && add_simple(c, "ASKING", NULL, TAG_ASKING) != ST_OK)
+        asking = false;
+    rec->node = node;
+    rec->verifying = false;
+    if (encode_restore(c, rec, replaces(w, rec)) != ST_OK) {
+        write_failed(w, rec, "the value is larger than one request may be");
+        return;
+    }
+    conn_append_done(c, rec, TAG_RESTORE);
+}
+
+static int node_for(const struct worker *w, const struct wrec *rec)
+{
+    if (!dest_is_cluster(w->dst))
+        return 0;
+    return dest_node_of_slot(w->dst, cluster_slot(rec->k.name, rec->k.len));
+}
+
+/*
+ * A DUMP payload ends with the RDB version (2 bytes) and a CRC64 (8 bytes).
+ * A destination of another version re-dumps the same value with its own
+ * version, so only the body before them is compared.
+ */
+static uint64_t payload_body_hash(const char *p, size_t len)
+{
+    return XXH3_64bits(p, len > 10 ? len - 10 : len);
+}
+
+static status send_restore(struct worker *w, struct keyref *k,
+                           const redisReply *payload, struct execref *xr,
+                           int64_t deadline)
+{
+    struct wrec *rec = wrec_get(w);
+
+    if (!rec)
+        return ST_NOMEM;
+    rec->k = *k;
+    k->sr = NULL; /* the record holds the reference now */
+    rec->payload = payload;
+    rec->xr = xr;
+    xr->refs++;
+    rec->deadline = deadline;
+    rec->bytes = payload->len;
+    rec->payload_hash =
+        replaces(w, rec) ? 0 : payload_body_hash(payload->str, payload->len);
+    w->writes_out++;
+    send_write(w, rec, node_for(w, rec), false);
+    return ST_OK;
+}
+
 static void handle_key(struct worker *w, struct keyref *k,
-                       redisReply *const *el, int64_t time_ms)
+                       redisReply *const *el, struct execref *xr,
+                       int64_t time_ms)
 {
     const redisReply *dump = el[0], *ttl = el[1];
     int64_t deadline = 0;
@@ -664,17 +837,15 @@ static void handle_key(struct worker *w, struct keyref *k,
         settle(w, k, &w->ctr->copied);
         return;
     }
-    if (send_restore(w, k, dump, deadline) != ST_OK) {
-        failures_add(&w->run->failures, k->name, k->len,
-                     "the value is larger than one request may be");
-        settle(w, k, &w->ctr->failed);
-    }
+    if (send_restore(w, k, dump, xr, deadline) != ST_OK)
+        fail_run(w, ST_NOMEM, "out of memory");
 }
 
 static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
 {
     size_t per_key = w->run->check_type ? 3 : 2;
     size_t first = bt->with_time ? 1 : 0;
+    struct execref *xr = NULL;
 
     w->reads_out -= (size_t)bt->n;
     if (r->type != REDIS_REPLY_ARRAY ||
@@ -683,10 +854,15 @@ static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
             r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply";
         fail_run(w, strstr(e, "NOPERM") ? ST_NOPERM : ST_SERVER,
                  "source: reading keys in a transaction failed: %.300s", e);
-        for (int i = 0; i < bt->n; i++)
-            scanref_put(bt->keys[i].sr);
-        goto out;
+        goto drop;
     }
+    xr = malloc(sizeof(*xr));
+    if (!xr) {
+        fail_run(w, ST_NOMEM, "out of memory");
+        goto drop;
+    }
+    xr->reply = r;
+    xr->refs = 1;
 
     int64_t time_ms = bt->with_time ? time_reply_ms(r->element[0]) : 0;
     for (int i = 0; i < bt->n; i++) {
@@ -700,33 +876,56 @@ static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
             }
             el++;
         }
-        handle_key(w, k, el, time_ms);
+        handle_key(w, k, el, xr, time_ms);
         if (k->sr) /* not handed to a write record */
             scanref_put(k->sr);
     }
-out:
+    execref_put(xr);
+    free(bt);
+    return;
+drop:
+    for (int i = 0; i < bt->n; i++)
+        scanref_put(bt->keys[i].sr);
     freeReplyObject(r);
     free(bt);
 }
 
-/* ---- writing keys -------------------------------------------------------- */
+/* ---- write replies ------------------------------------------------------- */
 
 static void settle_rec(struct worker *w, struct wrec *rec, _Atomic uint64_t *c)
 {
-    counter_add(c, 1);
-    counter_add(&w->ctr->scanned, 1);
+    if (!rec->k.repair) {
+        counter_add(c, 1);
+        counter_add(&w->ctr->scanned, 1);
+    }
     w->writes_out--;
     wrec_put(w, rec);
 }
 
 static void conflict(struct worker *w, struct wrec *rec)
 {
+    if (rec->k.repair) { /* the key is there: nothing was lost */
+        settle_rec(w, rec, NULL);
+        return;
+    }
     if (w->cfg->on_conflict == CONFLICT_SKIP) {
         settle_rec(w, rec, &w->ctr->skipped);
         return;
     }
     failures_add(&w->run->failures, rec->k.name, rec->k.len,
                  "exists on the destination (--on-conflict fail)");
+    settle_rec(w, rec, &w->ctr->failed);
+}
+
+/* A key that could not be written. A repair write moves its key from
+ * copied to failed, so that the counts still add up. */
+static void write_failed(struct worker *w, struct wrec *rec, const char *why)
+{
+    failures_add(&w->run->failures, rec->k.name, rec->k.len, why);
+    if (rec->k.repair) {
+        atomic_fetch_sub_explicit(&w->ctr->copied, 1, memory_order_relaxed);
+        counter_add(&w->ctr->failed, 1);
+    }
     settle_rec(w, rec, &w->ctr->failed);
 }
 
@@ -741,39 +940,129 @@ static bool fatal_write_error(const char *e)
     return false;
 }
 
+/* Errors of a cluster in motion, worth waiting out. */
+static bool transient_cluster_error(const char *e)
+{
+    static const char *const busy[] = {"TRYAGAIN", "CLUSTERDOWN", "LOADING",
+                                       "MASTERDOWN", "READONLY"};
+    for (size_t i = 0; i < sizeof(busy) / sizeof(busy[0]); i++)
+        if (strncmp(e, busy[i], strlen(busy[i])) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * MOVED <slot> <host>:<port> and ASK <slot> <host>:<port>: the node to send
+ * to. An empty host means the node that answered.
+ */
+static int redirect_node(struct worker *w, const struct wrec *rec,
+                         const char *e, uint16_t *slot)
+{
+    const char *sp = strchr(e, ' ');
+    char host[256];
+    unsigned long s;
+
+    if (!sp)
+        return -1;
+    s = strtoul(sp + 1, NULL, 10);
+    const char *addr = strchr(sp + 1, ' ');
+    const char *colon = addr ? strrchr(addr, ':') : NULL;
+    if (!colon || s >= CLUSTER_SLOTS)
+        return -1;
+    size_t hlen = (size_t)(colon - addr - 1);
+    if (hlen >= sizeof(host))
+        return -1;
+    memcpy(host, addr + 1, hlen);
+    host[hlen] = '\0';
+    if (hlen == 0) {
+        const char *name = dest_node_name(w->dst, rec->node);
+        const char *c = strrchr(name, ':');
+        const char *h = strstr(name, "://") ? strstr(name, "://") + 3 : name;
+        snprintf(host, sizeof(host), "%.*s", (int)(c - h), h);
+    }
+    *slot = (uint16_t)s;
+    return dest_node_at(w->dst, host, atoi(colon + 1));
+}
+
+/* Follows a cluster redirect; false when the error is not one. */
+static bool redirected(struct worker *w, struct wrec *rec, const char *e)
+{
+    bool moved = strncmp(e, "MOVED ", 6) == 0;
+    bool ask = strncmp(e, "ASK ", 4) == 0;
+    uint16_t slot;
+
+    if (!moved && !ask)
+        return false;
+    int node = redirect_node(w, rec, e, &slot);
+    if (node < 0) {
+        fail_run(w, ST_PROTOCOL, "destination: cannot follow %.200s", e);
+        return true;
+    }
+    if (moved)
+        dest_set_slot(w->dst, slot, node);
+    counter_add(&w->ctr->redirects, 1);
+    send_write(w, rec, node, ask);
+    return true;
+}
+
+/* Waits out a busy cluster: again after a backoff, up to RETRY_MAX. */
+static void retry_later(struct worker *w, struct wrec *rec, const char *e)
+{
+    if (++rec->attempts > RETRY_MAX) {
+        fail_run(w, ST_SERVER, "destination %s kept refusing writes: %.200s",
+                 dest_node_name(w->dst, rec->node), e);
+        settle_rec(w, rec, &w->ctr->failed);
+        return;
+    }
+    int64_t delay_ms = rec->attempts < 20 ? 10 * rec->attempts : 200;
+    park(w, rec, delay_ms * 1000);
+}
+
 static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
                        redisReply *r)
 {
+    const char *e = r->type == REDIS_REPLY_ERROR ? r->str : NULL;
+    bool cluster = dest_is_cluster(w->dst);
+
     if (r->type == REDIS_REPLY_STATUS) {
         /* ABSTTL with a past deadline answers OK and creates nothing. */
         if (rec->deadline && rec->deadline <= wall_ms()) {
             settle_rec(w, rec, &w->ctr->expired);
+        } else if (rec->k.repair) {
+            counter_add(&w->ctr->rewritten, 1);
+            settle_rec(w, rec, NULL);
         } else {
             counter_add(&w->ctr->bytes, rec->bytes);
             settle_rec(w, rec, &w->ctr->copied);
         }
-    } else if (r->type == REDIS_REPLY_ERROR &&
-               strncmp(r->str, "BUSYKEY", 7) == 0) {
-        if (flags & CONN_RESENT) {
+    } else if (e && strncmp(e, "BUSYKEY", 7) == 0) {
+        if (((flags & CONN_RESENT) || rec->resent) && !rec->k.repair) {
             /* Our first attempt may have landed: compare payloads. */
             const char *argv[] = {"DUMP", rec->k.name};
             size_t lens[] = {4, rec->k.len};
-            if (resp_command(conn_buf(w->dst), 2, argv, lens) == ST_OK)
-                conn_append_done(w->dst, rec, TAG_VERIFY);
-            else
+            struct conn *c = NULL;
+            char err[256];
+            if (dest_conn(w->dst, rec->node, &c, err, sizeof(err)) == ST_OK &&
+                resp_command(conn_buf(c), 2, argv, lens) == ST_OK) {
+                rec->verifying = true;
+                conn_append_done(c, rec, TAG_VERIFY);
+            } else {
                 conflict(w, rec);
+            }
         } else {
             conflict(w, rec);
         }
-    } else if (r->type == REDIS_REPLY_ERROR && fatal_write_error(r->str)) {
-        fail_run(w, strncmp(r->str, "NOPERM", 6) ? ST_SERVER : ST_NOPERM,
-                 "destination: RESTORE refused: %.300s", r->str);
+    } else if (e && cluster && redirected(w, rec, e)) {
+        /* sent again */
+    } else if (e && cluster && transient_cluster_error(e)) {
+        retry_later(w, rec, e);
+    } else if (e && fatal_write_error(e)) {
+        fail_run(w, strncmp(e, "NOPERM", 6) ? ST_SERVER : ST_NOPERM,
+                 "destination %s: RESTORE refused: %.300s",
+                 dest_node_name(w->dst, rec->node), e);
         settle_rec(w, rec, &w->ctr->failed);
     } else {
-        failures_add(&w->run->failures, rec->k.name, rec->k.len,
-                     r->type == REDIS_REPLY_ERROR ? r->str
-                                                  : "unexpected reply");
-        settle_rec(w, rec, &w->ctr->failed);
+        write_failed(w, rec, e ? e : "unexpected reply");
     }
     freeReplyObject(r);
 }
@@ -781,7 +1070,7 @@ static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
 static void on_verify(struct worker *w, struct wrec *rec, redisReply *r)
 {
     if (r->type == REDIS_REPLY_STRING &&
-        XXH3_64bits(r->str, r->len) == rec->payload_hash) {
+        payload_body_hash(r->str, r->len) == rec->payload_hash) {
         counter_add(&w->ctr->bytes, rec->bytes);
         settle_rec(w, rec, &w->ctr->copied);
     } else {
@@ -790,10 +1079,34 @@ static void on_verify(struct worker *w, struct wrec *rec, redisReply *r)
     freeReplyObject(r);
 }
 
+/* Sends the writes whose wait is over. */
+static void issue_retries(struct worker *w)
+{
+    int64_t now = mono_us();
+    struct wrec **pp = &w->retry_head;
+
+    while (*pp && !aborted(w)) {
+        struct wrec *rec = *pp;
+        if (rec->due_us > now) {
+            pp = &rec->next;
+            continue;
+        }
+        *pp = rec->next;
+        rec->next = NULL;
+        send_write(w, rec, node_for(w, rec), false);
+        /* Records parked meanwhile are due after `now`: start over. */
+        pp = &w->retry_head;
+    }
+}
+
 /* ---- reply dispatch ------------------------------------------------------ */
 
-/* A request the connection dropped unanswered (the worker is stopping):
- * release what it held, count nothing. */
+/*
+ * A request its connection dropped unanswered. While a lost destination
+ * node is replaced, its writes are parked to go to the new owner of their
+ * slot (they may have landed: marked resent). Otherwise the worker is
+ * stopping: release what the request held, count nothing.
+ */
 static void on_dropped(struct worker *w, void *ctx, uint32_t tag)
 {
     if (tag == TAG_EXEC) {
@@ -802,6 +1115,10 @@ static void on_dropped(struct worker *w, void *ctx, uint32_t tag)
             scanref_put(bt->keys[i].sr);
         w->reads_out -= (size_t)bt->n;
         free(bt);
+    } else if ((tag == TAG_RESTORE || tag == TAG_VERIFY) && w->rerouting) {
+        struct wrec *rec = ctx;
+        rec->resent = true;
+        park(w, rec, 0);
     } else if (tag == TAG_RESTORE || tag == TAG_VERIFY) {
         w->writes_out--;
         wrec_put(w, ctx);
@@ -829,8 +1146,7 @@ static void on_reply(void *owner, void *ctx, uint32_t tag, unsigned flags,
         if (r->type == REDIS_REPLY_ERROR)
             fail_run(w, strncmp(r->str, "NOPERM", 6) ? ST_SERVER : ST_NOPERM,
                      "a command was refused: %.300s", r->str);
-        freeReplyObject(r);
-        return;
+        break;
     case TAG_EXEC:
         on_exec(w, ctx, r);
         return;
@@ -840,8 +1156,66 @@ static void on_reply(void *owner, void *ctx, uint32_t tag, unsigned flags,
     case TAG_VERIFY:
         on_verify(w, ctx, r);
         return;
+    case TAG_ASKING: /* the RESTORE after it says how it went */
+        break;
     }
     freeReplyObject(r);
+}
+
+/* ---- a lost destination node --------------------------------------------- */
+
+static status push_repair(struct worker *w, const struct scan_range *r)
+{
+    if (w->n_repairs == w->cap_repairs) {
+        size_t cap = w->cap_repairs ? w->cap_repairs * 2 : 64;
+        struct scan_range *p = realloc(w->repairs, cap * sizeof(*p));
+        if (!p)
+            return ST_NOMEM;
+        w->repairs = p;
+        w->cap_repairs = cap;
+    }
+    w->repairs[w->n_repairs++] = *r;
+    return ST_OK;
+}
+
+/* The ranges whose writes the lost node may have acknowledged without
+ * passing them on: those finished lately and those being walked. */
+static status plan_repairs(struct worker *w)
+{
+    int64_t since = wall_ms() - REPAIR_WINDOW;
+    status rc = ST_OK;
+
+    for (size_t i = 0; i < w->recent_n && rc == ST_OK; i++)
+        if (w->recent[i].end_ms >= since)
+            rc = push_repair(w, &w->recent[i].r);
+    for (int i = 0; i < WALKS_MAX && rc == ST_OK; i++)
+        if (w->walks[i].active && !w->walks[i].repair)
+            rc = push_repair(w, &w->walks[i].r);
+    return rc;
+}
+
+/*
+ * A destination node cannot be reached: its requests are parked, the
+ * topology is read again until a replica has taken over its slots, and
+ * recent ranges are walked again for the keys of those slots.
+ */
+static void lose_node(struct worker *w, int node)
+{
+    char err[512];
+
+    if (aborted(w))
+        return;
+    w->rerouting = true;
+    status rc = dest_refresh(w->dst, node, w->lost_slots, FAILOVER_WAIT, err,
+                             sizeof(err));
+    w->rerouting = false;
+    if (rc != ST_OK) {
+        fail_run(w, rc, "%s", err);
+        return;
+    }
+    counter_add(&w->ctr->reconnects, 1);
+    if (plan_repairs(w) != ST_OK)
+        fail_run(w, ST_NOMEM, "out of memory planning a repair pass");
 }
 
 /* ---- scheduling ---------------------------------------------------------- */
@@ -851,14 +1225,23 @@ static int dst_db_of(const struct worker *w, int src_db)
     return w->run->db_target[src_db];
 }
 
+static size_t src_outstanding(const struct worker *w)
+{
+    size_t n = 0;
+    for (int i = 0; i < w->run->n_src_nodes; i++)
+        if (w->srcs[i])
+            n += conn_outstanding(w->srcs[i]);
+    return n;
+}
+
 static bool idle(const struct worker *w)
 {
     for (int i = 0; i < WALKS_MAX; i++)
         if (w->walks[i].active)
             return false;
     return w->todo.n == 0 && w->reads_out == 0 && w->writes_out == 0 &&
-           conn_outstanding(w->src) == 0 &&
-           (!w->dst || conn_outstanding(w->dst) == 0);
+           src_outstanding(w) == 0 &&
+           (!w->dst || dest_outstanding(w->dst) == 0);
 }
 
 static status select_db(struct conn *c, int db, int *cur)
@@ -876,21 +1259,74 @@ static status select_db(struct conn *c, int db, int *cur)
     return ST_OK;
 }
 
-/* Starts walking `r` in a free walk slot; switches databases first when the
- * worker is idle, else holds the range until it is. */
-static void start_range(struct worker *w, struct scan_range *r)
+static struct conn_cfg conn_settings(struct worker *w)
+{
+    return (struct conn_cfg){
+        .connect_timeout_ms = 5000,
+        .reply_timeout_ms = 60000,
+        .max_retries = 10,
+        .max_request_bytes = 64u << 20,
+        .stop = &w->run->abort,
+        .reconnects = &w->ctr->reconnects,
+        .tls_resumed = &w->ctr->tls_resumed,
+    };
+}
+
+/* The connection to source node `node`, opened on first use. */
+static status src_conn(struct worker *w, int node)
+{
+    char err[512];
+    struct conn_cfg cc = conn_settings(w);
+
+    if (w->srcs[node])
+        return ST_OK;
+    cc.ep = &w->run->src_nodes[node];
+    cc.role = "source";
+    cc.client_name = w->client_src;
+    cc.no_touch = w->run->no_touch;
+    cc.readonly = w->run->src_readonly;
+    cc.db = w->src_db;
+    status rc =
+        conn_open(&w->srcs[node], w->loop, &cc, on_reply, w, err, sizeof(err));
+    if (rc != ST_OK)
+        fail_run(w, rc, "%s", err);
+    return rc;
+}
+
+/* The single source and destination connections of a standalone run
+ * switch databases; a cluster has only database 0. */
+static bool needs_switch(const struct worker *w, const struct scan_range *r)
 {
     int dst_db = dst_db_of(w, r->db);
+    bool dst_standalone = w->dst && !dest_is_cluster(w->dst);
+    return r->db != w->src_db || (dst_standalone && dst_db != w->dst_db);
+}
 
-    if (r->db != w->src_db || (w->dst && dst_db != w->dst_db)) {
+static void switch_db(struct worker *w, const struct scan_range *r)
+{
+    int dst_db = dst_db_of(w, r->db);
+    struct conn *d = NULL;
+    char err[256];
+
+    if (r->db != w->src_db)
+        select_db(w->srcs[r->node], r->db, &w->src_db);
+    if (w->dst && !dest_is_cluster(w->dst) && dst_db != w->dst_db &&
+        dest_conn(w->dst, 0, &d, err, sizeof(err)) == ST_OK)
+        select_db(d, dst_db, &w->dst_db);
+}
+
+/* Starts walking `r` in a free walk slot; switches databases first when the
+ * worker is idle, else holds the range until it is. */
+static void start_range(struct worker *w, struct scan_range *r, bool repair)
+{
+    if (src_conn(w, r->node) != ST_OK)
+        return;
+    if (needs_switch(w, r)) {
         if (!idle(w)) {
             w->held_range = r;
             return;
         }
-        if (r->db != w->src_db)
-            select_db(w->src, r->db, &w->src_db);
-        if (w->dst && dst_db != w->dst_db)
-            select_db(w->dst, dst_db, &w->dst_db);
+        switch_db(w, r);
     }
     w->held_range = NULL;
     for (int i = 0; i < WALKS_MAX; i++) {
@@ -900,8 +1336,9 @@ static void start_range(struct worker *w, struct scan_range *r)
         wk->active = true;
         wk->r = *r;
         wk->cursor = r->start;
-        wk->dst_db = dst_db;
+        wk->dst_db = dst_db_of(w, r->db);
         wk->probing = false;
+        wk->repair = repair;
         return;
     }
 }
@@ -916,7 +1353,12 @@ static int free_walks(const struct worker *w)
 
 static void take_ranges(struct worker *w)
 {
-    while (free_walks(w) > 0) {
+    while (free_walks(w) > 0 && !aborted(w)) {
+        if (!w->held_range && w->n_repairs > 0) {
+            struct scan_range r = w->repairs[--w->n_repairs];
+            start_range(w, &r, true);
+            continue;
+        }
         struct scan_range *r = w->held_range;
         if (!r && !w->queue_empty) {
             r = rangeq_pop(w->run->queue);
@@ -925,7 +1367,7 @@ static void take_ranges(struct worker *w)
         }
         if (!r)
             return;
-        start_range(w, r);
+        start_range(w, r, false);
         if (w->held_range)
             return;
     }
@@ -951,7 +1393,7 @@ static void issue_reads(struct worker *w)
     size_t window = (size_t)w->cfg->pipeline;
     double per_key = w->run->check_type ? 3 : 2;
 
-    while (w->todo.n > 0) {
+    while (w->todo.n > 0 && !aborted(w)) {
         size_t n = w->todo.n < BATCH_KEYS ? w->todo.n : BATCH_KEYS;
         if (w->rate > 0 && n * per_key > w->burst)
             n = (size_t)(w->burst / per_key) ? (size_t)(w->burst / per_key) : 1;
@@ -969,63 +1411,68 @@ static void issue_reads(struct worker *w)
 
 static bool finished(const struct worker *w)
 {
-    return w->queue_empty && !w->held_range && idle(w);
+    return w->queue_empty && !w->held_range && w->n_repairs == 0 && idle(w);
 }
 
 /* ---- thread -------------------------------------------------------------- */
 
-static status open_conns(struct worker *w, char *err, size_t errlen)
+static status open_dest(struct worker *w, char *err, size_t errlen)
 {
-    const struct config *cfg = w->cfg;
-    struct conn_cfg cc = {
-        .connect_timeout_ms = 5000,
-        .reply_timeout_ms = 60000,
-        .max_retries = 10,
-        .max_request_bytes = 64u << 20,
-        .stop = &w->run->abort,
-        .reconnects = &w->ctr->reconnects,
-        .tls_resumed = &w->ctr->tls_resumed,
+    struct dest_cfg dc = {
+        .seed = &w->cfg->dest,
+        .topo = w->run->dst_topo,
+        .conn = conn_settings(w),
+        .loop = w->loop,
+        .on_reply = on_reply,
+        .owner = w,
     };
-    status rc;
 
-    snprintf(w->client_src, sizeof(w->client_src), "redis-migrate-read-%d",
-             w->id);
     snprintf(w->client_dst, sizeof(w->client_dst), "redis-migrate-write-%d",
              w->id);
-
-    cc.ep = &cfg->source;
-    cc.role = "source";
-    cc.client_name = w->client_src;
-    cc.no_touch = w->run->no_touch;
-    cc.db = w->src_db;
-    rc = conn_open(&w->src, w->loop, &cc, on_reply, w, err, errlen);
-    if (rc != ST_OK || cfg->dry_run)
-        return rc;
-
-    cc.ep = &cfg->dest;
-    cc.role = "destination";
-    cc.client_name = w->client_dst;
-    cc.no_touch = false;
-    cc.db = w->dst_db;
-    return conn_open(&w->dst, w->loop, &cc, on_reply, w, err, errlen);
+    dc.conn.role = "destination";
+    dc.conn.client_name = w->client_dst;
+    dc.conn.db = w->dst_db;
+    if (w->run->dst_topo) {
+        /* A lost node is replaced by asking the cluster, not by waiting
+         * for it: give up on it sooner. */
+        dc.conn.connect_timeout_ms = 1000;
+        dc.conn.max_retries = 3;
+    }
+    return dest_new(&w->dst, &dc, err, errlen);
 }
 
 static status service(struct worker *w)
 {
-    status rc = conn_service(w->src);
-    if (rc != ST_OK) {
-        copy_run_fail(w->run, rc, conn_error_msg(w->src));
+    int failed;
+    status rc;
+
+    for (int i = 0; i < w->run->n_src_nodes; i++) {
+        if (!w->srcs[i] || (rc = conn_service(w->srcs[i])) == ST_OK)
+            continue;
+        copy_run_fail(w->run, rc, conn_error_msg(w->srcs[i]));
         return rc;
     }
-    if (w->dst && (rc = conn_service(w->dst)) != ST_OK) {
-        copy_run_fail(w->run, rc, conn_error_msg(w->dst));
-        return rc;
+    if (!w->dst)
+        return ST_OK;
+    while ((rc = dest_service(w->dst, &failed)) != ST_OK) {
+        struct conn *c = NULL;
+        char err[64];
+        if (!dest_is_cluster(w->dst)) {
+            dest_conn(w->dst, failed, &c, err, sizeof(err));
+            copy_run_fail(w->run, rc, conn_error_msg(c));
+            return rc;
+        }
+        lose_node(w, failed);
+        if (aborted(w))
+            return ST_INTERRUPTED;
     }
     return ST_OK;
 }
 
 static int wait_ms(const struct worker *w)
 {
+    if (w->retry_head)
+        return 5;
     if (w->rate > 0 && w->tokens < 2)
         return 5;
     return 100;
@@ -1042,10 +1489,12 @@ static void run_loop(struct worker *w)
                 drain_until = mono_us() + DRAIN_MS * 1000;
             if (w->writes_out == 0 || mono_us() > drain_until)
                 break;
+            issue_retries(w);
         } else {
             take_ranges(w);
             issue_scans(w);
             issue_reads(w);
+            issue_retries(w);
             if (finished(w))
                 break;
         }
@@ -1064,10 +1513,19 @@ static void worker_cleanup(struct worker *w)
         scanref_put(w->walks[i].held);
         w->walks[i].held = NULL;
     }
-    conn_close(w->src);
-    conn_close(w->dst);
-    w->src = w->dst = NULL;
-    /* Keys still queued reference SCAN replies: release them. */
+    for (int i = 0; i < w->run->n_src_nodes; i++) {
+        conn_close(w->srcs[i]);
+        w->srcs[i] = NULL;
+    }
+    dest_free(w->dst);
+    w->dst = NULL;
+    /* Parked writes and queued keys reference replies: release them. */
+    while (w->retry_head) {
+        struct wrec *rec = w->retry_head;
+        w->retry_head = rec->next;
+        w->writes_out--;
+        wrec_put(w, rec);
+    }
     while (w->todo.n) {
         struct keyref k = keyq_pop(&w->todo);
         scanref_put(k.sr);
@@ -1081,12 +1539,16 @@ static void *worker_main(void *arg)
     char why[160];
 
     log_set_thread_name(w->name);
+    snprintf(w->client_src, sizeof(w->client_src), "redis-migrate-read-%d",
+             w->id);
     if (ioloop_new(&w->loop, 8, w->run->force_poll, why, sizeof(why)) !=
         ST_OK) {
         copy_run_fail(w->run, ST_NOMEM, "out of memory creating a loop");
         goto out;
     }
-    if (open_conns(w, err, sizeof(err)) != ST_OK) {
+    if (src_conn(w, 0) != ST_OK)
+        goto out;
+    if (!w->cfg->dry_run && open_dest(w, err, sizeof(err)) != ST_OK) {
         copy_run_fail(w->run, ST_CONNECT, err);
         goto out;
     }
@@ -1099,6 +1561,36 @@ out:
 
 /* ---- public -------------------------------------------------------------- */
 
+static void worker_free(struct worker *w)
+{
+    for (int i = 0; i < WALKS_MAX; i++) {
+        keyset_free(&w->walks[i].seen);
+        keyset_free(&w->walks[i].probe);
+    }
+    while (w->free_recs) {
+        struct wrec *r = w->free_recs;
+        w->free_recs = r->next;
+        free(r);
+    }
+    free(w->todo.items);
+    free(w->srcs);
+    free(w->recent);
+    free(w->repairs);
+    free(w->lost_slots);
+    ioloop_free(w->loop);
+    free(w);
+}
+
+static void set_rate(struct worker *w)
+{
+    if (w->cfg->max_ops <= 0)
+        return;
+    w->rate = (double)w->cfg->max_ops / w->cfg->threads;
+    w->burst = w->rate / 10 > 4 ? w->rate / 10 : 4;
+    w->tokens = w->burst;
+    w->last_refill_us = mono_us();
+}
+
 status worker_start(struct worker **out, struct copy_run *run, int id)
 {
     struct worker *w = calloc(1, sizeof(*w));
@@ -1110,22 +1602,21 @@ status worker_start(struct worker **out, struct copy_run *run, int id)
     w->run = run;
     w->cfg = run->cfg;
     w->ctr = &run->counters[id];
-    w->src_db = 0;
-    w->dst_db = 0;
     snprintf(w->name, sizeof(w->name), "worker-%d", id + 1);
     for (int i = 0; i < WALKS_MAX; i++) {
         keyset_init(&w->walks[i].seen, WALK_KEYSET_MAX);
         keyset_init(&w->walks[i].probe, WALK_KEYSET_MAX);
     }
-    if (w->cfg->max_ops > 0) {
-        w->rate = (double)w->cfg->max_ops / w->cfg->threads;
-        w->burst = w->rate / 10 > 4 ? w->rate / 10 : 4;
-        w->tokens = w->burst;
-        w->last_refill_us = mono_us();
+    set_rate(w);
+    w->srcs = calloc((size_t)run->n_src_nodes, sizeof(*w->srcs));
+    bool ok = w->srcs != NULL;
+    if (ok && run->dst_topo) {
+        w->recent = calloc(RECENT_MAX, sizeof(*w->recent));
+        w->lost_slots = calloc(CLUSTER_SLOTS, 1);
+        ok = w->recent && w->lost_slots;
     }
-
-    if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-        free(w);
+    if (!ok || pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+        worker_free(w);
         return ST_NOMEM;
     }
     *out = w;
@@ -1142,16 +1633,5 @@ void worker_join(struct worker *w)
     if (!w)
         return;
     pthread_join(w->thread, NULL);
-    for (int i = 0; i < WALKS_MAX; i++) {
-        keyset_free(&w->walks[i].seen);
-        keyset_free(&w->walks[i].probe);
-    }
-    while (w->free_recs) {
-        struct wrec *r = w->free_recs;
-        w->free_recs = r->next_free;
-        free(r);
-    }
-    free(w->todo.items);
-    ioloop_free(w->loop);
-    free(w);
+    worker_free(w);
 }

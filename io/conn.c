@@ -43,12 +43,17 @@
 
 enum conn_state { CS_TLS, CS_HANDSHAKE, CS_READY, CS_BROKEN, CS_FAILED };
 
-enum hs_kind { HS_AUTH, HS_SELECT, HS_SETNAME, HS_NOTOUCH };
+enum hs_kind { HS_AUTH, HS_SELECT, HS_SETNAME, HS_NOTOUCH, HS_READONLY };
+
+/* A request of a unit (conn_unit_begin/end) that is not its last. */
+#define UNIT_MEMBER 1
+#define UNIT_LAST   2
 
 struct req {
     void *ctx;
     uint32_t tag;
     unsigned flags;
+    unsigned unit; /* 0, UNIT_MEMBER or UNIT_LAST */
     size_t size;
 };
 
@@ -72,6 +77,12 @@ struct conn {
 
     struct req *reqs; /* ring */
     size_t reqs_cap, reqs_head, reqs_n;
+
+    /* An open unit (MULTI ... EXEC): its answered requests stay sent but
+     * unacknowledged, so that a reconnect sends the whole unit again. */
+    bool in_unit;
+    struct req *unit_done;
+    size_t unit_n, unit_cap, unit_bytes;
 
     redisReader *reader;
     char *rbuf;
@@ -126,10 +137,12 @@ static status conn_fail(struct conn *c, status rc, const char *fmt, ...)
     return rc;
 }
 
-static status reqs_push(struct conn *c, struct req r)
+static status reqs_reserve(struct conn *c, size_t extra)
 {
-    if (c->reqs_n == c->reqs_cap) {
+    if (c->reqs_n + extra > c->reqs_cap) {
         size_t cap = c->reqs_cap ? c->reqs_cap * 2 : 256;
+        while (cap < c->reqs_n + extra)
+            cap *= 2;
         struct req *p = malloc(cap * sizeof(*p));
         if (!p)
             return ST_NOMEM;
@@ -140,8 +153,49 @@ static status reqs_push(struct conn *c, struct req r)
         c->reqs_cap = cap;
         c->reqs_head = 0;
     }
+    return ST_OK;
+}
+
+static status reqs_push(struct conn *c, struct req r)
+{
+    if (reqs_reserve(c, 1) != ST_OK)
+        return ST_NOMEM;
     c->reqs[(c->reqs_head + c->reqs_n) % c->reqs_cap] = r;
     c->reqs_n++;
+    return ST_OK;
+}
+
+/* Keeps an answered member of an open unit until its last one answers. */
+static status unit_keep(struct conn *c, struct req q)
+{
+    if (c->unit_n == c->unit_cap) {
+        size_t cap = c->unit_cap ? c->unit_cap * 2 : 64;
+        struct req *p = realloc(c->unit_done, cap * sizeof(*p));
+        if (!p)
+            return ST_NOMEM;
+        c->unit_done = p;
+        c->unit_cap = cap;
+    }
+    c->unit_done[c->unit_n++] = q;
+    c->unit_bytes += q.size;
+    return ST_OK;
+}
+
+/* After a reconnect: the answered members of the open unit go back in
+ * front of the queue, to be sent and answered again. */
+static status unit_requeue(struct conn *c)
+{
+    if (c->unit_n == 0)
+        return ST_OK;
+    if (reqs_reserve(c, c->unit_n) != ST_OK)
+        return ST_NOMEM;
+    for (size_t i = c->unit_n; i-- > 0;) {
+        c->reqs_head = (c->reqs_head + c->reqs_cap - 1) % c->reqs_cap;
+        c->reqs[c->reqs_head] = c->unit_done[i];
+        c->reqs_n++;
+    }
+    c->unit_n = 0;
+    c->unit_bytes = 0;
     return ST_OK;
 }
 
@@ -276,6 +330,10 @@ static status hs_build(struct conn *c)
         const char *a[] = {"CLIENT", "NO-TOUCH", "on"};
         rc = hs_add(c, HS_NOTOUCH, 3, a);
     }
+    if (rc == ST_OK && c->cfg.readonly) {
+        const char *a[] = {"READONLY"};
+        rc = hs_add(c, HS_READONLY, 1, a);
+    }
     return rc;
 }
 
@@ -315,6 +373,9 @@ static status conn_start(struct conn *c)
         c->state = CS_TLS;
     }
 
+    rc = unit_requeue(c);
+    if (rc != ST_OK)
+        return rc;
     /* Requests whose bytes reached the kernel may have run on the server:
      * their replies will say they were resent. */
     size_t was_sent = c->sent - c->ack, upto = 0;
@@ -342,6 +403,11 @@ static void hs_reply(struct conn *c, redisReply *r)
                   "authentication refused (the server said: %.200s); check "
                   "the user name and password of the %s",
                   r->str, c->cfg.role);
+    } else if (is_err && kind == HS_READONLY) {
+        conn_fail(c, ST_SERVER,
+                  "READONLY refused (the server said: %.200s); a replica "
+                  "of a cluster is needed to read from replicas",
+                  r->str);
     } else if (is_err && kind == HS_SELECT) {
         conn_fail(c, ST_SERVER,
                   "SELECT %d refused (the server said: %.200s); check the "
@@ -367,8 +433,18 @@ static void deliver(struct conn *c, redisReply *r)
         return;
     }
     struct req q = reqs_pop(c);
-    c->ack += q.size;
     c->lost_in_a_row = 0;
+    if (q.unit == UNIT_MEMBER) {
+        if (unit_keep(c, q) != ST_OK) {
+            freeReplyObject(r);
+            conn_fail(c, ST_NOMEM, "out of memory keeping a transaction");
+            return;
+        }
+    } else {
+        c->ack += c->unit_bytes + q.size;
+        c->unit_bytes = 0;
+        c->unit_n = 0;
+    }
 
     if (q.tag == CONN_TAG_SYNC) {
         c->sync_reply = r;
@@ -762,6 +838,7 @@ void conn_close(struct conn *c)
     resp_buf_free(&c->next);
     resp_buf_free(&c->hs);
     free(c->reqs);
+    free(c->unit_done);
     free(c->rbuf);
     free(c->pbuf);
     tls_free(c->tls);
@@ -792,7 +869,10 @@ void conn_append_abort(struct conn *c)
 void conn_append_done(struct conn *c, void *ctx, uint32_t tag)
 {
     struct resp_buf *b = append_target(c);
-    struct req q = {.ctx = ctx, .tag = tag, .size = b->len - c->append_mark};
+    struct req q = {.ctx = ctx,
+                    .tag = tag,
+                    .unit = c->in_unit ? UNIT_MEMBER : 0,
+                    .size = b->len - c->append_mark};
 
     /* The reply timeout counts from when an idle connection got work. */
     if (c->reqs_n == 0)
@@ -800,6 +880,21 @@ void conn_append_done(struct conn *c, void *ctx, uint32_t tag)
 
     if (reqs_push(c, q) != ST_OK)
         conn_fail(c, ST_NOMEM, "out of memory queueing a request");
+}
+
+void conn_unit_begin(struct conn *c)
+{
+    c->in_unit = true;
+}
+
+void conn_unit_end(struct conn *c)
+{
+    c->in_unit = false;
+    if (c->reqs_n > 0) {
+        struct req *q = &c->reqs[(c->reqs_head + c->reqs_n - 1) % c->reqs_cap];
+        if (q->unit == UNIT_MEMBER)
+            q->unit = UNIT_LAST;
+    }
 }
 
 status conn_service(struct conn *c)

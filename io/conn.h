@@ -15,8 +15,8 @@
  * endpoint, never a secret); once set, every call returns it.
  *
  * Threads: a connection belongs to the thread that owns its loop.
- * Later: TLS (OpenSSL over memory BIOs) sits between the ring and the
- * reader inside this file, and cluster routing above it, per slot.
+ * TLS (OpenSSL over memory BIOs, io/tls.h) sits between the ring and the
+ * reader inside this file; cluster routing sits above it (core/dest.h).
  */
 #ifndef RM_CONN_H
 #define RM_CONN_H
@@ -45,6 +45,7 @@ struct conn_cfg {
     const char *client_name; /* CLIENT SETNAME value, NULL for none */
     bool no_touch;          /* send CLIENT NO-TOUCH on when the server has it */
     int db;                 /* SELECT this database when > 0 */
+    bool readonly;          /* send READONLY (reads from a cluster replica) */
     int connect_timeout_ms; /* per attempt */
     int reply_timeout_ms;   /* no byte for this long with requests out:
                                the connection is treated as lost */
@@ -78,6 +79,15 @@ void conn_close(struct conn *c);
 struct resp_buf *conn_buf(struct conn *c);
 void conn_append_done(struct conn *c, void *ctx, uint32_t tag);
 void conn_append_abort(struct conn *c);
+
+/*
+ * Requests appended between conn_unit_begin() and conn_unit_end() form a
+ * unit (MULTI ... EXEC): after a reconnect, a unit whose first replies had
+ * arrived is sent again whole, from its first request, and those replies
+ * are delivered again (flagged CONN_RESENT). Units do not nest.
+ */
+void conn_unit_begin(struct conn *c);
+void conn_unit_end(struct conn *c);
 
 /* Hands queued bytes to the loop, and reconnects when the connection was
  * lost. Call once per loop iteration. Returns the sticky error, if any. */

@@ -257,6 +257,7 @@ static const char *const report_fields[] = {
     "reconnects",
     "redirects",
     "tls_sessions_resumed",
+    "keys_rewritten",
     "failed_keys",
     "failed_keys_omitted",
 };
