@@ -36,6 +36,7 @@ struct dbinfo {
 };
 
 struct preflight {
+    const atomic_bool *stop; /* a signal during the set-up */
     struct ioloop *loop;
     struct conn *src, *dst;
     bool src_cluster, dst_cluster;
@@ -80,6 +81,7 @@ static status open_control(struct preflight *pf, const struct endpoint *ep,
         .reply_timeout_ms = 30000,
         .max_retries = 3,
         .max_request_bytes = 1u << 20,
+        .stop = pf->stop,
     };
     status rc = conn_open(out, pf->loop, &cc, NULL, NULL, err, errlen);
     redisReply *r = NULL;
@@ -100,7 +102,7 @@ static status open_control(struct preflight *pf, const struct endpoint *ep,
 }
 
 static status call_info(struct conn *c, const char *section, redisReply **r,
-                        const char *role, char *err, size_t errlen)
+                        const char *who, char *err, size_t errlen)
 {
     status rc = conn_callv(c, r, "INFO", section, NULL);
     if (rc != ST_OK) {
@@ -110,8 +112,8 @@ static status call_info(struct conn *c, const char *section, redisReply **r,
     if ((*r)->type != REDIS_REPLY_STRING && (*r)->type != REDIS_REPLY_STATUS) {
         snprintf(err, errlen,
                  "%s: INFO %s refused: %.200s; grant the user "
-                 "the INFO command",
-                 role, section,
+                 "the INFO command (+info)",
+                 who, section,
                  (*r)->type == REDIS_REPLY_ERROR ? (*r)->str : "?");
         freeReplyObject(*r);
         *r = NULL;
@@ -126,12 +128,15 @@ static status find_nodes(struct preflight *pf, const struct config *cfg,
                          struct copy_run *run, char *err, size_t errlen)
 {
     bool replicas = cfg->read_from == READ_REPLICA;
+    char src_who[200], dst_who[200];
+
+    snprintf(src_who, sizeof(src_who), "source %s", pf->src_desc);
+    snprintf(dst_who, sizeof(dst_who), "destination %s", pf->dst_desc);
     status rc =
-        nodes_is_cluster(pf->src, "source", &pf->src_cluster, err, errlen);
+        nodes_is_cluster(pf->src, src_who, &pf->src_cluster, err, errlen);
 
     if (rc == ST_OK)
-        rc = nodes_is_cluster(pf->dst, "destination", &pf->dst_cluster, err,
-                              errlen);
+        rc = nodes_is_cluster(pf->dst, dst_who, &pf->dst_cluster, err, errlen);
     if (rc != ST_OK)
         return rc;
     if (replicas && !pf->src_cluster) {
@@ -151,7 +156,7 @@ static status find_nodes(struct preflight *pf, const struct config *cfg,
     run->src_readonly = replicas;
     run->src_cluster = pf->src_cluster;
     rc = pf->src_cluster
-             ? nodes_source(pf->src, &cfg->source, replicas, pf->loop,
+             ? nodes_source(pf->src, &cfg->source, replicas, pf->loop, pf->stop,
                             &pf->src_nodes, &run->n_src_nodes, err, errlen)
              : nodes_single(&cfg->source, &pf->src_nodes, &run->n_src_nodes);
     pf->n_src_nodes = run->n_src_nodes;
@@ -188,7 +193,10 @@ static status source_dbs(struct preflight *pf, const struct config *cfg,
                          char *err, size_t errlen)
 {
     redisReply *r = NULL;
-    status rc = call_info(pf->src, "keyspace", &r, "source", err, errlen);
+    char who[200];
+
+    snprintf(who, sizeof(who), "source %s", pf->src_desc);
+    status rc = call_info(pf->src, "keyspace", &r, who, err, errlen);
 
     if (rc != ST_OK)
         return rc;
@@ -385,8 +393,8 @@ static status check_cluster_empty(struct preflight *pf,
 {
     uint64_t keys = 0;
     char list[64];
-    status rc = nodes_dest_keys(run->dst_topo, &cfg->dest, pf->loop, &keys, err,
-                                errlen);
+    status rc = nodes_dest_keys(run->dst_topo, &cfg->dest, pf->loop, pf->stop,
+                                &keys, err, errlen);
 
     if (rc != ST_OK)
         return rc;
@@ -562,6 +570,7 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     char why[160];
     status rc;
 
+    pf->stop = &run->abort;
     endpoint_describe(&cfg->source, pf->src_desc, sizeof(pf->src_desc));
     endpoint_describe(&cfg->dest, pf->dst_desc, sizeof(pf->dst_desc));
     rc = check_supported(cfg, err, errlen);
@@ -842,26 +851,62 @@ static int run_workers(const struct config *cfg, struct copy_run *run,
                   elapsed);
 }
 
+/*
+ * Until the workers start, a signal only sets a flag that the set-up
+ * connections watch, so that a preflight stuck on a silent server stops
+ * at once; afterwards signals are blocked and the control loop takes them.
+ */
+static atomic_bool *preflight_stop;
+
+static void on_preflight_signal(int sig)
+{
+    (void)sig;
+    if (preflight_stop)
+        atomic_store(preflight_stop, true);
+}
+
+static void catch_preflight_signals(struct copy_run *run)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    preflight_stop = &run->abort;
+    sa.sa_handler = on_preflight_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static void block_signals(void)
+{
+    sigset_t set;
+
+    /* Workers inherit the mask: only the control loop sees signals. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 int copy_main(const struct config *cfg)
 {
     struct copy_run run = {.cfg = cfg};
     struct preflight pf = {0};
     char err[512] = "";
     double t0 = mono_s();
-    sigset_t set;
     int code;
-
-    /* Signals go to the control loop only: block them before any thread
-     * starts, so that the workers inherit the mask. */
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     pthread_mutex_init(&run.err_lock, NULL);
     failures_init(&run.failures);
 
+    catch_preflight_signals(&run);
     status rc = preflight(&pf, cfg, &run, err, sizeof(err));
+    block_signals();
+    if (atomic_load(&run.abort)) {
+        rc = ST_INTERRUPTED;
+        snprintf(err, sizeof(err),
+                 "interrupted before the copy started; nothing was written");
+    }
     if (rc == ST_OK) {
         plan_filters(&run, cfg);
         rc = queue_ranges(&run, &pf, cfg);

@@ -44,7 +44,8 @@ static status info(struct conn *c, const char *section, redisReply **r,
     }
     if ((*r)->type == REDIS_REPLY_STRING)
         return ST_OK;
-    snprintf(err, errlen, "%s: INFO %s refused: %.200s", who, section,
+    snprintf(err, errlen, "%s: INFO %s refused: %.200s; grant the user +info",
+             who, section,
              (*r)->type == REDIS_REPLY_ERROR ? (*r)->str : "unexpected reply");
     rc = (*r)->type == REDIS_REPLY_ERROR && strncmp((*r)->str, "NOPERM", 6) == 0
              ? ST_NOPERM
@@ -54,12 +55,12 @@ static status info(struct conn *c, const char *section, redisReply **r,
     return rc;
 }
 
-status nodes_is_cluster(struct conn *c, const char *role, bool *yes, char *err,
+status nodes_is_cluster(struct conn *c, const char *who, bool *yes, char *err,
                         size_t errlen)
 {
     redisReply *r = NULL;
     char v[16];
-    status rc = info(c, "cluster", &r, role, err, errlen);
+    status rc = info(c, "cluster", &r, who, err, errlen);
 
     if (rc != ST_OK)
         return rc;
@@ -126,8 +127,9 @@ status nodes_single(const struct endpoint *ep, struct src_node **out, int *n)
 
 /* Opens a short connection to a node for set-up questions. */
 static status open_node(struct conn **c, struct ioloop *loop,
-                        const struct endpoint *ep, const char *role,
-                        bool readonly, char *err, size_t errlen)
+                        const atomic_bool *stop, const struct endpoint *ep,
+                        const char *role, bool readonly, char *err,
+                        size_t errlen)
 {
     struct conn_cfg cc = {
         .ep = ep,
@@ -138,20 +140,23 @@ static status open_node(struct conn **c, struct ioloop *loop,
         .reply_timeout_ms = 30000,
         .max_retries = 3,
         .max_request_bytes = 1u << 20,
+        .stop = stop,
     };
     return conn_open(c, loop, &cc, NULL, NULL, err, errlen);
 }
 
 /* Key count and cursor layout of one source node. */
-static status probe_node(struct src_node *n, struct ioloop *loop, bool readonly,
-                         char *err, size_t errlen)
+static status probe_node(struct src_node *n, struct ioloop *loop,
+                         const atomic_bool *stop, bool readonly, char *err,
+                         size_t errlen)
 {
     struct conn *c = NULL;
     redisReply *r = NULL;
     char who[160];
 
     snprintf(who, sizeof(who), "source node %s:%d", n->ep.host, n->ep.port);
-    status rc = open_node(&c, loop, &n->ep, "source", readonly, err, errlen);
+    status rc =
+        open_node(&c, loop, stop, &n->ep, "source", readonly, err, errlen);
     if (rc == ST_OK)
         rc = info(c, "keyspace", &r, who, err, errlen);
     if (rc == ST_OK) {
@@ -168,12 +173,11 @@ static status probe_node(struct src_node *n, struct ioloop *loop, bool readonly,
     return rc;
 }
 
-static int count_nodes(const struct topology *t, bool replicas)
+static int count_masters(const struct topology *t)
 {
     int n = 0;
     for (int i = 0; i < t->n_nodes; i++)
         n += t->nodes[i].master_of < 0 && topology_owns_slots(t, i);
-    (void)replicas;
     return n;
 }
 
@@ -203,8 +207,8 @@ static status pick_nodes(const struct topology *t, const struct endpoint *ep,
 }
 
 status nodes_source(struct conn *c, const struct endpoint *ep, bool replicas,
-                    struct ioloop *loop, struct src_node **out, int *n,
-                    char *err, size_t errlen)
+                    struct ioloop *loop, const atomic_bool *stop,
+                    struct src_node **out, int *n, char *err, size_t errlen)
 {
     struct topology t = {0};
     status rc = dest_read_topology(c, ep->host, ep->tls, &t, err, errlen);
@@ -219,12 +223,12 @@ status nodes_source(struct conn *c, const struct endpoint *ep, bool replicas,
         rc = ST_USAGE;
     }
     if (rc == ST_OK) {
-        *out = calloc((size_t)count_nodes(&t, replicas) + 1, sizeof(**out));
+        *out = calloc((size_t)count_masters(&t) + 1, sizeof(**out));
         rc = *out ? pick_nodes(&t, ep, replicas, *out, n, err, errlen)
                   : ST_NOMEM;
     }
     for (int i = 0; rc == ST_OK && i < *n; i++)
-        rc = probe_node(&(*out)[i], loop, replicas, err, errlen);
+        rc = probe_node(&(*out)[i], loop, stop, replicas, err, errlen);
     topology_free(&t);
     return rc;
 }
@@ -253,8 +257,8 @@ status nodes_dest_topology(struct conn *c, const struct endpoint *ep,
 }
 
 status nodes_dest_keys(const struct topology *t, const struct endpoint *ep,
-                       struct ioloop *loop, uint64_t *keys, char *err,
-                       size_t errlen)
+                       struct ioloop *loop, const atomic_bool *stop,
+                       uint64_t *keys, char *err, size_t errlen)
 {
     status rc = ST_OK;
 
@@ -268,7 +272,8 @@ status nodes_dest_keys(const struct topology *t, const struct endpoint *ep,
             continue;
         rc = nodes_endpoint(&nep, ep, t->nodes[i].host, t->nodes[i].port);
         if (rc == ST_OK)
-            rc = open_node(&c, loop, &nep, "destination", false, err, errlen);
+            rc = open_node(&c, loop, stop, &nep, "destination", false, err,
+                           errlen);
         if (rc == ST_OK)
             rc = conn_callv(c, &r, "DBSIZE", NULL);
         if (rc == ST_OK && r->type == REDIS_REPLY_INTEGER)

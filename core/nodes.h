@@ -5,7 +5,8 @@
  * own key count and SCAN cursor layout; a cluster destination is its
  * topology, handed to every worker's router (dest.h).
  *
- * Main thread only. Connections opened here are closed before returning.
+ * Main thread only. Connections opened here are closed before returning;
+ * `stop`, when set (by a signal), cuts their waits short.
  */
 #ifndef RM_NODES_H
 #define RM_NODES_H
@@ -25,8 +26,9 @@ struct src_node {
     enum cursor_layout layout;
 };
 
-/* Whether the server behind `c` runs in cluster mode. */
-status nodes_is_cluster(struct conn *c, const char *role, bool *yes, char *err,
+/* Whether the server behind `c` runs in cluster mode; `who` names it in
+ * messages ("source 127.0.0.1:6379"). */
+status nodes_is_cluster(struct conn *c, const char *who, bool *yes, char *err,
                         size_t errlen);
 
 /*
@@ -36,8 +38,8 @@ status nodes_is_cluster(struct conn *c, const char *role, bool *yes, char *err,
  * server version.
  */
 status nodes_source(struct conn *c, const struct endpoint *ep, bool replicas,
-                    struct ioloop *loop, struct src_node **out, int *n,
-                    char *err, size_t errlen);
+                    struct ioloop *loop, const atomic_bool *stop,
+                    struct src_node **out, int *n, char *err, size_t errlen);
 
 /* A standalone source as a single node. */
 status nodes_single(const struct endpoint *ep, struct src_node **out, int *n);
@@ -50,8 +52,8 @@ status nodes_dest_topology(struct conn *c, const struct endpoint *ep,
 
 /* Keys held by the masters of a cluster destination. */
 status nodes_dest_keys(const struct topology *t, const struct endpoint *ep,
-                       struct ioloop *loop, uint64_t *keys, char *err,
-                       size_t errlen);
+                       struct ioloop *loop, const atomic_bool *stop,
+                       uint64_t *keys, char *err, size_t errlen);
 
 /* A cluster node's endpoint: `ep`'s settings with host:port; host owned. */
 status nodes_endpoint(struct endpoint *out, const struct endpoint *ep,

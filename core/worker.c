@@ -1060,7 +1060,7 @@ static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
         fail_run(w, strncmp(e, "NOPERM", 6) ? ST_SERVER : ST_NOPERM,
                  "destination %s: RESTORE refused: %.300s",
                  dest_node_name(w->dst, rec->node), e);
-        settle_rec(w, rec, &w->ctr->failed);
+        write_failed(w, rec, e);
     } else {
         write_failed(w, rec, e ? e : "unexpected reply");
     }
@@ -1482,14 +1482,16 @@ static void run_loop(struct worker *w)
 {
     int64_t drain_until = 0;
 
-    while (!aborted(w)) {
+    for (;;) {
         if (stopping(w)) {
-            /* Let the writes in flight answer, so the counts are true. */
+            /* Let the writes in flight answer, so that the counts are
+             * true, also when an error stops the run. */
             if (!drain_until)
                 drain_until = mono_us() + DRAIN_MS * 1000;
             if (w->writes_out == 0 || mono_us() > drain_until)
                 break;
-            issue_retries(w);
+            if (!aborted(w))
+                issue_retries(w);
         } else {
             take_ranges(w);
             issue_scans(w);
