@@ -530,8 +530,8 @@ static status check_dest_perms(struct preflight *pf, const struct config *cfg,
     if (cfg->dry_run)
         return ST_OK;
     rc = probe_perm(&p, "RESTORE", key, "0", "not-a-payload", err, errlen);
-    if (rc == ST_OK && (cfg->on_conflict == CONFLICT_SKIP ||
-                        cfg->on_conflict == CONFLICT_FAIL))
+    /* DUMP checks a write resent after a reconnect, unless replacing. */
+    if (rc == ST_OK && cfg->on_conflict != CONFLICT_REPLACE)
         rc = probe_perm(&p, "DUMP", key, NULL, NULL, err, errlen);
     return rc;
 }

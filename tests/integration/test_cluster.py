@@ -309,7 +309,6 @@ def test_cluster_source_named_by_a_replica_is_read_from_every_master(
     expect_equal_copy(res, src, dst, n)
 
 
-@pytest.mark.slow
 def test_valkey8_cluster_source_with_100k_keys_arrives_whole(clusters, servers, run_copy):
     # Valkey 8 keeps one table per slot in cluster mode: cursors carry the
     # slot in their low 14 bits, and ranges cut by low bits as on a
@@ -326,6 +325,34 @@ def test_valkey8_cluster_source_with_100k_keys_arrives_whole(clusters, servers, 
     got = dst.client().dbsize()
     assert got == n, f"{got} of {n} keys arrived" + res.describe()
     expect_equal_copy(res, src, dst, n)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_cluster_source_is_read_with_pexpiretime_whichever_node_is_named(
+        clusters, servers, run_copy, kind):
+    # Both servers have PEXPIRETIME: a probe that lands on a node not
+    # owning its key's slot gets MOVED, which says nothing about the
+    # command, and must not switch the run to the PTTL + TIME fallback.
+    src = clusters(kind)
+    dst = servers.start(kind, name="destination")
+    data.fill_strings(src.routed(), 300, prefix=b"s:", ttl_every=2)
+    n = src.dbsize()
+    masters = src.masters()
+    for seed in masters + src.replicas()[:1]:
+        dst.client().flushall()
+        before = {c: src.commandstats(masters, c) for c in ("pexpiretime", "pttl")}
+
+        res = run_copy(seed.uri(), dst)
+
+        after = {c: src.commandstats(masters, c) for c in ("pexpiretime", "pttl")}
+        expect_exit(res, 0)
+        expect_report(res, "ok", keys_scanned=n, keys_copied=n, keys_failed=0)
+        pttl = sum(after["pttl"].values()) - sum(before["pttl"].values())
+        pexp = sum(after["pexpiretime"].values()) - sum(before["pexpiretime"].values())
+        assert pttl == 0 and pexp >= n, (
+            f"with {seed.name} ({seed.info('replication')['role']}) named as the "
+            f"source, the masters served {pexp} PEXPIRETIME and {pttl} PTTL for "
+            f"{n} keys: the run fell back to PTTL" + res.describe())
 
 
 # ---- events during a copy into a cluster --------------------------------------------
@@ -376,7 +403,8 @@ def _start_event(dst, event):
 @pytest.mark.slow
 @pytest.mark.parametrize("event", ["reshard", "failover", "kill"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_copy_into_a_cluster_carries_on_through_an_event(clusters, servers, tool, kind, event):
+def test_copy_into_a_cluster_carries_on_through_an_event(clusters, servers, tool, kind, event,
+                                                        record_property):
     dst = clusters(kind)
     src = servers.start(kind, name="source")
     n = _fill_event_source(src, kind)
@@ -396,6 +424,12 @@ def test_copy_into_a_cluster_carries_on_through_an_event(clusters, servers, tool
     copy_end = run.t0 + res.elapsed
     ev.wait(120)
 
+    record_property("copy_seconds", round(res.elapsed, 2))
+    record_property("event", f"{ev.detail}: {ev.t_start - run.t0:.2f} s to "
+                             f"{ev.t_end - run.t0:.2f} s into the copy")
+    if res.report:
+        record_property("redirects", res.report.get("redirects"))
+        record_property("reconnects", res.report.get("reconnects"))
     expect_exit(res, 0)
     r = expect_report(res, "ok", keys_scanned=n, keys_copied=n, keys_skipped=0,
                       keys_expired=0, keys_failed=0)
