@@ -206,8 +206,7 @@ def _check_around_conflict(src, dst, before, dbs, res):
 SOMETIMES = [
     ("source", "+type", ["--type", "string"]),      # TYPE only with several --type
     ("source", "+pexpiretime", []),                 # PTTL and TIME instead
-    ("destination", "+dump", []),                   # DUMP only under skip|fail
-    ("destination", "+dump", ["--on-conflict", "replace"]),
+    ("destination", "+dump", ["--on-conflict", "replace"]),  # DUMP unless replace
 ]
 
 
@@ -235,6 +234,7 @@ LACKING = [
     ("dest-without-restore", "destination", "+restore", [], False),
     ("source-without-dump", "source", "+dump", [], False),
     ("source-without-scan", "source", "+scan", [], False),
+    ("dest-without-dump-no-policy", "destination", "+dump", [], False),
     ("dest-without-dump-on-conflict-skip", "destination", "+dump", ["--on-conflict", "skip"], True),
     ("dest-without-dump-on-conflict-fail", "destination", "+dump", ["--on-conflict", "fail"], True),
     ("source-without-type-several-types", "source", "+type", ["--type", "string", "--type", "hash"], False),
@@ -247,25 +247,16 @@ LACKING = [
     # Unknown is not empty: a refused DBSIZE must not skip the guard that
     # stops a run into a non-empty destination without --on-conflict.
     ("dest-without-dbsize", "destination", "+dbsize", [], True),
+    ("source-without-info", "source", "+info", [], False),
+    ("dest-without-info", "destination", "+info", [], False),
 ]
 
-XFAIL_LACKING = [
-    ("source-without-info", "source", "+info", [], False,
-     "the INFO refusal is reported as 'source: INFO cluster refused: ...' "
-     "without the endpoint host:port"),
-    ("dest-without-info", "destination", "+info", [], False,
-     "the INFO refusal is reported as 'destination: INFO cluster refused: "
-     "...' without the endpoint host:port"),
-]
 
 
 def _lacking_cases():
     for case in LACKING:
         marks = [pytest.mark.sanitize] if case[0] == "dest-without-restore" else []
         yield pytest.param(*case[1:], id=case[0], marks=marks)
-    for case in XFAIL_LACKING:
-        yield pytest.param(*case[1:5], id=case[0],
-                           marks=pytest.mark.xfail(strict=True, reason=case[5]))
 
 
 @pytest.mark.parametrize("side,rule,args,prefilled", list(_lacking_cases()))

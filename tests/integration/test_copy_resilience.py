@@ -393,10 +393,6 @@ def test_a_destination_out_of_memory_stops_the_run_with_exit_1_naming_it_and_cou
     assert r["keys_scanned"] <= 100_000, res.describe()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product defect: keys refused with OOM are counted in keys_failed but "
-    "not listed in failed_keys, and failed_keys_omitted stays 0 "
-    "(core/worker.c on_restore, the fatal_write_error branch)"))
 def test_every_key_counted_failed_when_the_destination_is_full_is_listed_or_counted_as_omitted(
         servers, tool):
     src, dst, res = _copy_into_a_full_destination(servers, tool)

@@ -316,7 +316,6 @@ class Cluster:
                         pki=self.pki, renamed=renamed, config=config)
             for i in range(masters * (1 + replicas))]
         self.created_seconds = None
-        self._lock = threading.Lock()
 
     @property
     def tls(self):
@@ -356,12 +355,6 @@ class Cluster:
 
     def live_nodes(self):
         return [n for n in self.nodes if n.alive()]
-
-    def node_by_id(self, node_id):
-        for n in self.nodes:
-            if n.node_id == node_id:
-                return n
-        raise KeyError(node_id)
 
     def log_tails(self, lines=25):
         return "\n".join(f"=== {n.name} ({n.kind}, port {n.port}) ===\n{n.log_tail(lines)}"
