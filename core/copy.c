@@ -70,12 +70,13 @@ static double mono_s(void)
 /* ---- preflight ----------------------------------------------------------- */
 
 static status open_control(struct preflight *pf, const struct endpoint *ep,
-                           const char *role, struct conn **out, char *err,
-                           size_t errlen)
+                           const char *role, bool readonly, struct conn **out,
+                           char *err, size_t errlen)
 {
     struct conn_cfg cc = {
         .ep = ep,
         .role = role,
+        .readonly = readonly,
         .client_name = "redis-migrate-control",
         .connect_timeout_ms = 5000,
         .reply_timeout_ms = 30000,
@@ -429,10 +430,14 @@ static void probe_features(struct preflight *pf, struct copy_run *run)
 {
     redisReply *r = NULL;
 
+    /* Only a refusal of the command itself counts: a cluster node answers
+     * MOVED for a probe key of another node's slot. */
     run->use_pexpiretime = true;
     if (conn_callv(pf->src, &r, "PEXPIRETIME", "redis-migrate:probe", NULL) ==
             ST_OK &&
-        r->type == REDIS_REPLY_ERROR) {
+        r->type == REDIS_REPLY_ERROR &&
+        (strstr(r->str, "unknown command") ||
+         strncmp(r->str, "NOPERM", 6) == 0)) {
         run->use_pexpiretime = false;
         log_info("the source has no PEXPIRETIME (%.80s); reading deadlines "
                  "with PTTL and TIME instead",
@@ -497,11 +502,36 @@ static status probe_perm(const struct perm_probe *p, const char *cmd,
     return refused ? ST_NOPERM : ST_OK;
 }
 
+static status probe_source(const struct perm_probe *p, const struct config *cfg,
+                           const struct copy_run *run, char *err,
+                           size_t errlen);
+
+/* Probes where the run reads: a replica with --read-from replica, so that
+ * the masters are spared even this. */
 static status check_source_perms(struct preflight *pf, const struct config *cfg,
                                  const struct copy_run *run, char *err,
                                  size_t errlen)
 {
-    const struct perm_probe p = {pf->src, pf->src_desc, &cfg->source};
+    struct conn *c = pf->src;
+    status rc = ST_OK;
+
+    if (run->src_readonly)
+        rc = open_control(pf, &run->src_nodes[0], "source", true, &c, err,
+                          errlen);
+    if (rc == ST_OK) {
+        const struct perm_probe p = {c, pf->src_desc, &cfg->source};
+        rc = probe_source(&p, cfg, run, err, errlen);
+    }
+    if (c != pf->src)
+        conn_close(c);
+    return rc;
+}
+
+static status probe_source(const struct perm_probe *pp,
+                           const struct config *cfg, const struct copy_run *run,
+                           char *err, size_t errlen)
+{
+    const struct perm_probe p = *pp;
     const char *key = "redis-migrate:probe";
     status rc = probe_perm(&p, "SCAN", "0", "COUNT", "1", err, errlen);
 
@@ -595,9 +625,10 @@ static status preflight(struct preflight *pf, const struct config *cfg,
         run->force_poll = true;
     }
 
-    rc = open_control(pf, &cfg->source, "source", &pf->src, err, errlen);
+    rc = open_control(pf, &cfg->source, "source", false, &pf->src, err, errlen);
     if (rc == ST_OK)
-        rc = open_control(pf, &cfg->dest, "destination", &pf->dst, err, errlen);
+        rc = open_control(pf, &cfg->dest, "destination", false, &pf->dst, err,
+                          errlen);
     if (rc == ST_OK)
         rc = find_nodes(pf, cfg, run, err, errlen);
     if (rc == ST_OK)

@@ -363,10 +363,11 @@ def test_a_cluster_source_is_read_with_pexpiretime_whichever_node_is_named(
 EVENT_KEYS = 300_000
 
 # How long the copy is stretched (with --max-ops) for each event, so that
-# it starts after the copy is under way and ends well before it: a reshard
-# of 1,000 slots takes about 3 s on Redis 7.0 but 16 to 22 s on Valkey 8.0
-# here (each CLUSTER SETSLOT waits for the replicas there), a failover
-# under a second, a promotion after SIGKILL 2 to 3 s.
+# it starts after the copy is well under way and ends well before it. Seen
+# here: a reshard of 1,000 slots takes about 3 s on Redis 7.0 but 5 to 22 s
+# on Valkey 8.0 (about 3 s there without replicas; it varies with the load
+# on the machine), a failover under a second, a promotion after SIGKILL 2 to
+# 3 s.
 COPY_SECONDS = {"reshard": {"redis7": 12, "valkey8": 45},
                 "failover": {"redis7": 12, "valkey8": 12},
                 "kill": {"redis7": 12, "valkey8": 12}}
@@ -416,9 +417,9 @@ def test_copy_into_a_cluster_carries_on_through_an_event(clusters, servers, tool
     max_ops = 2 * n // seconds
 
     run = tool.start_copy(src, dst.uri(), "--max-ops", str(max_ops))
-    # Under way: a twentieth of the keys written.
-    wait_for(lambda: run.proc.poll() is not None or dst.dbsize() >= n // 20, 60,
-             "the copy to write a twentieth of the keys", interval=0.1)
+    # Well under way: a fifth of the keys written.
+    wait_for(lambda: run.proc.poll() is not None or dst.dbsize() >= n // 5, 120,
+             "the copy to write a fifth of the keys", interval=0.1)
     if run.proc.poll() is not None:
         res = run.finish(10)
         raise AssertionError(f"the copy ended before the {event} could start" + res.describe())

@@ -426,7 +426,7 @@ def _kill_normal_clients(server, busy_s=0.0):
 
 
 def _copy_with_kills(tool, pki, src, dst, plan, gap_s=0.3):
-    """Starts a stretched copy of the populated source, waits until a tenth
+    """Starts a stretched copy of the populated source, waits until a twentieth
     is written, then kills the normal clients of each server of `plan`, a
     list of (server, busy_s), `gap_s` apart. Asserts that every kill found
     the tool's connections while the copy still ran. Returns the result."""
@@ -435,12 +435,16 @@ def _copy_with_kills(tool, pki, src, dst, plan, gap_s=0.3):
                           "--max-ops", RECONNECT_MAX_OPS, env=tls_env(pki))
     done = []
     try:
-        wait_for(lambda: d.dbsize() >= RECONNECT_KEYS // 10
+        wait_for(lambda: d.dbsize() >= RECONNECT_KEYS // 20
                  or run.proc.poll() is not None, 30,
-                 "the copy to write a tenth of the keys")
+                 "the copy to write a twentieth of the keys")
         for i, (server, busy_s) in enumerate(plan):
             if i:
                 time.sleep(gap_s)
+            # A connection killed before may still be reconnecting.
+            wait_for(
+                lambda: _tool_clients(server) or run.proc.poll() is not None,
+                10, f"the tool's connections to the {server.name}")
             if run.proc.poll() is not None:
                 break
             tool_conns = len(_tool_clients(server))
