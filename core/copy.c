@@ -102,27 +102,6 @@ static status open_control(struct preflight *pf, const struct endpoint *ep,
     return rc;
 }
 
-static status call_info(struct conn *c, const char *section, redisReply **r,
-                        const char *who, char *err, size_t errlen)
-{
-    status rc = conn_callv(c, r, "INFO", section, NULL);
-    if (rc != ST_OK) {
-        snprintf(err, errlen, "%s", conn_error_msg(c));
-        return rc;
-    }
-    if ((*r)->type != REDIS_REPLY_STRING && (*r)->type != REDIS_REPLY_STATUS) {
-        snprintf(err, errlen,
-                 "%s: INFO %s refused: %.200s; grant the user "
-                 "the INFO command (+info)",
-                 who, section,
-                 (*r)->type == REDIS_REPLY_ERROR ? (*r)->str : "?");
-        freeReplyObject(*r);
-        *r = NULL;
-        return ST_NOPERM;
-    }
-    return ST_OK;
-}
-
 /* Refuses what this version cannot do yet, rather than doing it wrong. */
 /* Which ends are clusters, and their nodes. */
 static status find_nodes(struct preflight *pf, const struct config *cfg,
@@ -197,7 +176,7 @@ static status source_dbs(struct preflight *pf, const struct config *cfg,
     char who[200];
 
     snprintf(who, sizeof(who), "source %s", pf->src_desc);
-    status rc = call_info(pf->src, "keyspace", &r, who, err, errlen);
+    status rc = nodes_info(pf->src, "keyspace", &r, who, err, errlen);
 
     if (rc != ST_OK)
         return rc;

@@ -34,8 +34,8 @@ static const char *info_get(const char *info, const char *field, char *buf,
     return buf;
 }
 
-static status info(struct conn *c, const char *section, redisReply **r,
-                   const char *who, char *err, size_t errlen)
+status nodes_info(struct conn *c, const char *section, redisReply **r,
+                  const char *who, char *err, size_t errlen)
 {
     status rc = conn_callv(c, r, "INFO", section, NULL);
     if (rc != ST_OK) {
@@ -60,7 +60,7 @@ status nodes_is_cluster(struct conn *c, const char *who, bool *yes, char *err,
 {
     redisReply *r = NULL;
     char v[16];
-    status rc = info(c, "cluster", &r, who, err, errlen);
+    status rc = nodes_info(c, "cluster", &r, who, err, errlen);
 
     if (rc != ST_OK)
         return rc;
@@ -158,12 +158,12 @@ static status probe_node(struct src_node *n, struct ioloop *loop,
     status rc =
         open_node(&c, loop, stop, &n->ep, "source", readonly, err, errlen);
     if (rc == ST_OK)
-        rc = info(c, "keyspace", &r, who, err, errlen);
+        rc = nodes_info(c, "keyspace", &r, who, err, errlen);
     if (rc == ST_OK) {
         n->keys = db0_keys(r->str);
         freeReplyObject(r);
         r = NULL;
-        rc = info(c, "server", &r, who, err, errlen);
+        rc = nodes_info(c, "server", &r, who, err, errlen);
     }
     if (rc == ST_OK) {
         n->layout = layout_of(r->str);

@@ -26,6 +26,11 @@ struct src_node {
     enum cursor_layout layout;
 };
 
+/* INFO `section` as a string reply; a refusal is an error naming `who`
+ * ("source 127.0.0.1:6379") and the grant that fixes it. */
+status nodes_info(struct conn *c, const char *section, redisReply **r,
+                  const char *who, char *err, size_t errlen);
+
 /* Whether the server behind `c` runs in cluster mode; `who` names it in
  * messages ("source 127.0.0.1:6379"). */
 status nodes_is_cluster(struct conn *c, const char *who, bool *yes, char *err,

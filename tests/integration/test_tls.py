@@ -426,10 +426,11 @@ def _kill_normal_clients(server, busy_s=0.0):
 
 
 def _copy_with_kills(tool, pki, src, dst, plan, gap_s=0.3):
-    """Starts a stretched copy of the populated source, waits until a twentieth
-    is written, then kills the normal clients of each server of `plan`, a
-    list of (server, busy_s), `gap_s` apart. Asserts that every kill found
-    the tool's connections while the copy still ran. Returns the result."""
+    """Starts a stretched copy of the populated source, waits until a
+    twentieth is written, then kills the normal clients of each server of
+    `plan`, a list of (server, busy_s), `gap_s` apart. When the run ends
+    well, asserts that every kill cut the tool's connections while the
+    copy still ran. Returns the result."""
     d = dst.client()
     run = tool.start_copy(src.uri(), dst.uri(host="localhost"),
                           "--max-ops", RECONNECT_MAX_OPS, env=tls_env(pki))
