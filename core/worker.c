@@ -913,7 +913,10 @@ static void conflict(struct worker *w, struct wrec *rec)
         return;
     }
     failures_add(&w->run->failures, rec->k.name, rec->k.len,
-                 "exists on the destination (--on-conflict fail)");
+                 w->cfg->on_conflict == CONFLICT_FAIL
+                     ? "exists on the destination (--on-conflict fail)"
+                     : "appeared on the destination during the run, written "
+                       "by another client; left as it was");
     settle_rec(w, rec, &w->ctr->failed);
 }
 
