@@ -264,6 +264,7 @@ def test_fixture_events_move_slots_fail_over_and_promote_keeping_every_key(clust
 
 # ---- standalone <-> cluster <-> cluster --------------------------------------------
 
+@pytest.mark.sanitize
 @pytest.mark.parametrize("kind", KINDS)
 def test_standalone_to_cluster_copies_every_key_equal(clusters, servers, run_copy, kind):
     dst = clusters(kind)
@@ -275,6 +276,7 @@ def test_standalone_to_cluster_copies_every_key_equal(clusters, servers, run_cop
     expect_equal_copy(res, src, dst, n)
 
 
+@pytest.mark.sanitize
 @pytest.mark.parametrize("kind", KINDS)
 def test_cluster_to_standalone_copies_every_key_equal(clusters, servers, run_copy, kind):
     src = clusters(kind)
