@@ -464,6 +464,16 @@ static status probe_perm(const struct perm_probe *p, const char *cmd,
     /* EXEC refused inside MULTI answers EXECABORT ... NOPERM ... */
     bool refused = r->type == REDIS_REPLY_ERROR && strstr(r->str, "NOPERM") &&
                    !strstr(r->str, "key");
+    bool replica =
+        r->type == REDIS_REPLY_ERROR && strncmp(r->str, "READONLY", 8) == 0;
+    if (replica) {
+        snprintf(err, errlen,
+                 "%s %s is a read-only replica (%.120s); nothing was "
+                 "written. Point it at the master instead",
+                 p->ep->role, p->desc, r->str);
+        freeReplyObject(r);
+        return ST_SERVER;
+    }
     if (refused) {
         char lower[32];
         size_t i = 0;
@@ -583,6 +593,8 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     endpoint_describe(&cfg->source, pf->src_desc, sizeof(pf->src_desc));
     endpoint_describe(&cfg->dest, pf->dst_desc, sizeof(pf->dst_desc));
     rc = check_supported(cfg, err, errlen);
+    if (rc == ST_OK && cfg->report_path)
+        rc = report_check_path(cfg->report_path, err, errlen);
     if (rc != ST_OK)
         return rc;
 
@@ -806,7 +818,9 @@ static int finish(const struct config *cfg, struct copy_run *run,
         rep.totals = *t;
     if (error)
         log_error("%s", error);
+    /* A path refused up front has been reported once already. */
     if (cfg->report_path &&
+        report_check_path(cfg->report_path, err, sizeof(err)) == ST_OK &&
         report_write_json(&rep, cfg->report_path, err, sizeof(err)) != ST_OK) {
         log_error("%s", err);
         if (code == 0)

@@ -235,7 +235,10 @@ static status read_topology(struct conn *c, bool tls, struct topology *t,
         return rc;
     }
     if (r->type == REDIS_REPLY_ERROR) {
-        snprintf(err, errlen, "CLUSTER SLOTS refused: %.200s", r->str);
+        snprintf(err, errlen,
+                 "CLUSTER SHARDS and CLUSTER SLOTS refused (%.160s); grant "
+                 "the user +cluster|shards +cluster|slots",
+                 r->str);
         rc = strncmp(r->str, "NOPERM", 6) == 0 ? ST_NOPERM : ST_SERVER;
     } else {
         rc = topology_from_slots(t, r, err, errlen);

@@ -206,12 +206,25 @@ static status pick_nodes(const struct topology *t, const struct endpoint *ep,
     return ST_OK;
 }
 
+/* Reads a topology; a failure names the end. */
+static status read_named(struct conn *c, const struct endpoint *ep,
+                         const char *role, struct topology *t, char *err,
+                         size_t errlen)
+{
+    char why[400];
+    status rc = dest_read_topology(c, ep->host, ep->tls, t, why, sizeof(why));
+
+    if (rc != ST_OK)
+        snprintf(err, errlen, "%s %s:%d: %s", role, ep->host, ep->port, why);
+    return rc;
+}
+
 status nodes_source(struct conn *c, const struct endpoint *ep, bool replicas,
                     struct ioloop *loop, const atomic_bool *stop,
                     struct src_node **out, int *n, char *err, size_t errlen)
 {
     struct topology t = {0};
-    status rc = dest_read_topology(c, ep->host, ep->tls, &t, err, errlen);
+    status rc = read_named(c, ep, "source", &t, err, errlen);
 
     *out = NULL;
     *n = 0;
@@ -237,8 +250,7 @@ status nodes_dest_topology(struct conn *c, const struct endpoint *ep,
                            struct topology **out, char *err, size_t errlen)
 {
     struct topology *t = calloc(1, sizeof(*t));
-    status rc =
-        t ? dest_read_topology(c, ep->host, ep->tls, t, err, errlen) : ST_NOMEM;
+    status rc = t ? read_named(c, ep, "destination", t, err, errlen) : ST_NOMEM;
 
     if (rc == ST_OK && topology_unassigned(t) > 0) {
         snprintf(err, errlen,

@@ -609,3 +609,37 @@ void report_print_summary(const struct report *r, FILE *out)
 
     print_failed_keys(out, r->failures);
 }
+
+status report_check_path(const char *path, char *err, size_t errlen)
+{
+    char dir[4096];
+    struct stat st;
+    const char *slash = strrchr(path, '/');
+
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == path)
+        snprintf(dir, sizeof(dir), "/");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "--report %s is a folder; give a file name",
+                 path);
+        return ST_USAGE;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen,
+                 "--report %s: the folder %s does not exist; create it or "
+                 "choose another path",
+                 path, dir);
+        return ST_USAGE;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(err, errlen,
+                 "--report %s: the folder %s is not writable; choose another "
+                 "path",
+                 path, dir);
+        return ST_USAGE;
+    }
+    return ST_OK;
+}

@@ -107,6 +107,11 @@ const char *report_fmt_count(uint64_t n, char *buf, size_t len);
 /* "m:ss" below an hour, "h:mm:ss" beyond; returns buf. */
 const char *report_fmt_duration(double seconds, char *buf, size_t len);
 
+/* Whether a report could be written at `path` (its folder exists and is
+ * writable, and the path is not a folder): checked before a run starts,
+ * so that a bad --report fails before anything is copied. */
+status report_check_path(const char *path, char *err, size_t errlen);
+
 /*
  * Writes the JSON document to `path` (atomically: a temporary file in the
  * same folder, then rename). Fields: status, exit_code, command, error,

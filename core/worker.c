@@ -596,10 +596,9 @@ static status add_part(struct conn *c, const char *cmd, const struct keyref *k)
 /* Whether the next key in todo may join a transaction that began with
  * `first`: the same source node, and on a cluster the same slot (a
  * cluster refuses a transaction over several slots). */
-static bool same_txn(const struct worker *w, const struct keyref *first)
+static bool same_txn(const struct worker *w, const struct keyref *first,
+                     const struct keyref *k)
 {
-    const struct keyref *k = &w->todo.items[w->todo.head];
-
     if (k->node != first->node)
         return false;
     return !w->run->src_cluster || cluster_slot(k->name, k->len) ==
@@ -625,7 +624,8 @@ static status send_batch(struct worker *w, int n)
         rc = add_simple(src, "TIME", NULL, TAG_TXN_PART);
 
     for (int i = 0; i < n && rc == ST_OK && w->todo.n > 0; i++) {
-        if (bt->n > 0 && !same_txn(w, &bt->keys[0]))
+        if (bt->n > 0 &&
+            !same_txn(w, &bt->keys[0], &w->todo.items[w->todo.head]))
             break;
         struct keyref k = keyq_pop(&w->todo);
         bt->keys[bt->n++] = k;
@@ -1102,6 +1102,24 @@ static void issue_retries(struct worker *w)
     }
 }
 
+/* An error inside a source transaction, or a refused SELECT. */
+static void source_refused(struct worker *w, const char *e)
+{
+    if (strncmp(e, "MOVED ", 6) == 0 || strncmp(e, "ASK ", 4) == 0 ||
+        strncmp(e, "TRYAGAIN", 8) == 0) {
+        fail_run(w, ST_UNSUPPORTED,
+                 "source: a slot moved during the copy (%.100s): the source "
+                 "cluster failed over or is being resharded, which this "
+                 "version does not follow on the source; run the copy again "
+                 "when the source cluster is stable (with --on-conflict "
+                 "replace)",
+                 e);
+        return;
+    }
+    fail_run(w, strncmp(e, "NOPERM", 6) ? ST_SERVER : ST_NOPERM,
+             "source: a command was refused: %.300s", e);
+}
+
 /* ---- reply dispatch ------------------------------------------------------ */
 
 /*
@@ -1147,8 +1165,7 @@ static void on_reply(void *owner, void *ctx, uint32_t tag, unsigned flags,
     case TAG_TXN_PART:
     case TAG_SELECT:
         if (r->type == REDIS_REPLY_ERROR)
-            fail_run(w, strncmp(r->str, "NOPERM", 6) ? ST_SERVER : ST_NOPERM,
-                     "a command was refused: %.300s", r->str);
+            source_refused(w, r->str);
         break;
     case TAG_EXEC:
         on_exec(w, ctx, r);
@@ -1391,13 +1408,25 @@ static void issue_scans(struct worker *w)
     }
 }
 
+/* How many of the first `n` keys in todo one transaction can read. */
+static size_t txn_size(const struct worker *w, size_t n)
+{
+    const struct keyq *q = &w->todo;
+    const struct keyref *first = &q->items[q->head];
+
+    for (size_t i = 1; i < n; i++)
+        if (!same_txn(w, first, &q->items[(q->head + i) % q->cap]))
+            return i;
+    return n;
+}
+
 static void issue_reads(struct worker *w)
 {
     size_t window = (size_t)w->cfg->pipeline;
     double per_key = w->run->check_type ? 3 : 2;
 
     while (w->todo.n > 0 && !aborted(w)) {
-        size_t n = w->todo.n < BATCH_KEYS ? w->todo.n : BATCH_KEYS;
+        size_t n = txn_size(w, w->todo.n < BATCH_KEYS ? w->todo.n : BATCH_KEYS);
         if (w->rate > 0 && n * per_key > w->burst)
             n = (size_t)(w->burst / per_key) ? (size_t)(w->burst / per_key) : 1;
         if (w->reads_out + n > window ||

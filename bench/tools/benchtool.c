@@ -28,6 +28,8 @@ static void usage(void)
           "       benchtool gen-mixed N SEED > file.resp\n"
           "       benchtool dump-stream HOST PORT OUT.resp\n"
           "       benchtool migrate SHOST SPORT DHOST DPORT BATCH TIMEOUT_MS\n"
+          "       benchtool split-stream IN.resp HOST PORT OUT_PREFIX\n"
+          "       benchtool key-slot KEY\n"
           "       benchtool timeit OUT.txt LIMIT_S -- CMD [ARG...]\n",
           stderr);
 }
@@ -184,6 +186,22 @@ static int cmd_migrate(int argc, char **argv)
     return bt_migrate(argv[2], sport, argv[4], dport, (int)batch, (int)timeout);
 }
 
+static int cmd_split_stream(int argc, char **argv)
+{
+    int port;
+
+    if (argc != 6 || parse_port(argv[4], &port))
+        return BT_BAD_ARGS;
+    return bt_split_stream(argv[2], argv[3], port, argv[5]);
+}
+
+static int cmd_key_slot(int argc, char **argv)
+{
+    if (argc != 3)
+        return BT_BAD_ARGS;
+    return bt_key_slot_cmd(argv[2]);
+}
+
 static int cmd_timeit(int argc, char **argv)
 {
     uint64_t limit;
@@ -202,6 +220,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         {"gen-strings", cmd_gen_strings}, {"gen-mixed", cmd_gen_mixed},
         {"dump-stream", cmd_dump_stream}, {"migrate", cmd_migrate},
+        {"split-stream", cmd_split_stream}, {"key-slot", cmd_key_slot},
         {"timeit", cmd_timeit},
     };
     size_t i;

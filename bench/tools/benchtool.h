@@ -12,6 +12,7 @@
 #ifndef BT_BENCHTOOL_H
 #define BT_BENCHTOOL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Writes `n` SET commands of `size`-byte random printable values to stdout,
@@ -32,6 +33,19 @@ int bt_dump_stream(const char *host, int port, const char *path);
  * `batch` keys. Prints "keys N batches B" on stdout. Returns an exit code. */
 int bt_migrate(const char *shost, int sport, const char *dhost, int dport,
                int batch, int timeout_ms);
+
+/* Splits the RESP command stream at `in_path` by the master (from CLUSTER
+ * SLOTS of host:port) owning each command's key (its first argument) into
+ * `<out_prefix>.<i>`, one file per master. Prints
+ * "node I HOST PORT keys N bytes B" per master. Returns an exit code. */
+int bt_split_stream(const char *in_path, const char *host, int port,
+                    const char *out_prefix);
+
+/* The cluster hash slot of `len` bytes of `key` (hash tags honoured). */
+unsigned bt_key_slot(const unsigned char *key, size_t len);
+
+/* Prints the hash slot of `key`. Returns an exit code. */
+int bt_key_slot_cmd(const char *key);
 
 /* Runs argv[0] with argv, waits for it and writes one line
  * "wall_s user_s sys_s maxrss_kib exit timed_out" to `path`. A child still
