@@ -1462,6 +1462,7 @@ static status open_dest(struct worker *w, char *err, size_t errlen)
     snprintf(w->client_dst, sizeof(w->client_dst), "redis-migrate-write-%d",
              w->id);
     dc.conn.role = "destination";
+    dc.conn.check_restart = true;
     dc.conn.client_name = w->client_dst;
     dc.conn.db = w->dst_db;
     if (w->run->dst_topo) {

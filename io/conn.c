@@ -43,7 +43,14 @@
 
 enum conn_state { CS_TLS, CS_HANDSHAKE, CS_READY, CS_BROKEN, CS_FAILED };
 
-enum hs_kind { HS_AUTH, HS_SELECT, HS_SETNAME, HS_NOTOUCH, HS_READONLY };
+enum hs_kind {
+    HS_AUTH,
+    HS_SELECT,
+    HS_SETNAME,
+    HS_NOTOUCH,
+    HS_READONLY,
+    HS_RUN_ID,
+};
 
 /* A request of a unit (conn_unit_begin/end) that is not its last. */
 #define UNIT_MEMBER 1
@@ -60,6 +67,7 @@ struct req {
 struct conn {
     struct conn_cfg cfg;
     char where[160]; /* "source 127.0.0.1:6379", no secret */
+    char run_id[48]; /* the server's, from the first handshake */
     struct ioloop *loop;
     conn_reply_fn on_reply;
     void *owner;
@@ -334,6 +342,10 @@ static status hs_build(struct conn *c)
         const char *a[] = {"READONLY"};
         rc = hs_add(c, HS_READONLY, 1, a);
     }
+    if (rc == ST_OK && c->cfg.check_restart) {
+        const char *a[] = {"INFO", "server"};
+        rc = hs_add(c, HS_RUN_ID, 2, a);
+    }
     return rc;
 }
 
@@ -391,6 +403,33 @@ static status conn_start(struct conn *c)
 
 /* ---- replies ----------------------------------------------------------- */
 
+/*
+ * A server that restarted while we were away may have lost what it had
+ * acknowledged (no persistence, or writes not yet on disk): the run
+ * cannot vouch for the keys it wrote there, so it stops and says so.
+ */
+static void check_run_id(struct conn *c, const redisReply *r)
+{
+    const char *p =
+        r->type == REDIS_REPLY_STRING ? strstr(r->str, "run_id:") : NULL;
+    char id[48];
+
+    if (!p)
+        return; /* a server that does not say: nothing to compare */
+    size_t n = strcspn(p + 7, "\r\n");
+    snprintf(id, sizeof(id), "%.*s", (int)n, p + 7);
+    if (!c->run_id[0]) {
+        snprintf(c->run_id, sizeof(c->run_id), "%s", id);
+        return;
+    }
+    if (strcmp(id, c->run_id) != 0)
+        conn_fail(c, ST_CLOSED,
+                  "the server restarted during the copy (its run_id "
+                  "changed), so keys written to it before may be lost; "
+                  "nothing more is written. Run the copy again with "
+                  "--on-conflict replace");
+}
+
 /* Checks one handshake reply; AUTH and SELECT errors are fatal, the
  * others are optional features. */
 static void hs_reply(struct conn *c, redisReply *r)
@@ -403,6 +442,8 @@ static void hs_reply(struct conn *c, redisReply *r)
                   "authentication refused (the server said: %.200s); check "
                   "the user name and password of the %s",
                   r->str, c->cfg.role);
+    } else if (!is_err && kind == HS_RUN_ID) {
+        check_run_id(c, r);
     } else if (is_err && kind == HS_READONLY) {
         conn_fail(c, ST_SERVER,
                   "READONLY refused (the server said: %.200s); a replica "

@@ -469,3 +469,45 @@ def test_a_source_killed_mid_copy_ends_the_run_within_60_s_with_exit_1_naming_th
     assert r["keys_copied"] == on_dst < n, (
         f"report keys_copied {r['keys_copied']}, destination holds {on_dst} of {n}"
         + res.describe())
+
+
+# ---- a destination that restarts empty ---------------------------------------
+
+def restart_in_place(server):
+    """SIGKILLs the server and starts it again on the same port, empty
+    (the suite's servers keep nothing on disk)."""
+    os.kill(server.pid, signal.SIGKILL)
+    server.proc.wait(timeout=10)
+    server._write_conf()
+    server._spawn_and_wait()
+
+
+def test_a_destination_that_restarts_empty_mid_copy_stops_the_run_instead_of_reporting_ok(
+        servers, tool):
+    """A server that restarts between two connections may have lost what it
+    acknowledged; the reconnect sees a new run_id and the run must stop
+    (exit 1) rather than count keys the destination no longer holds."""
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    n = 200_000
+    data.populate(c, n)
+
+    run = tool.start_copy(src, dst, "--max-ops", "50000", "--on-conflict", "replace",
+                          progress="none")
+    try:
+        wait_first_key(run, d)
+        running = run.proc.poll() is None
+        restart_in_place(dst)
+    finally:
+        res = run.finish(120)
+
+    assert running, "the copy ended before the destination restarted" + res.describe()
+    expect_exit(res, 1)
+    line = one_error_line(res)
+    assert "restarted" in line and dst.endpoint in line, (
+        f"the error does not say the destination {dst.endpoint} restarted: {line!r}"
+        + res.describe())
+    r = expect_report(res, "failed")
+    assert d.dbsize() < n, "the restarted destination holds every key" + res.describe()
+    assert r["keys_copied"] < n, res.describe()
