@@ -231,9 +231,12 @@ def ranges_valkey8():
 
 @pytest.fixture(scope="module")
 def ranges_valkey8_cluster():
+    # The bus port defaults to port + 10000, which a high free port pushes
+    # past 65535 or onto a port in use: give it one of its own.
     server = started("valkey-server", "8.0",
                      ("--cluster-enabled", "yes", "--cluster-config-file",
-                      "nodes.conf", "--cluster-node-timeout", "5000"))
+                      "nodes.conf", "--cluster-node-timeout", "5000",
+                      "--cluster-port", str(free_port())))
     try:
         client = server.client
         client.execute_command("CLUSTER", "ADDSLOTSRANGE", 0, SLOTS - 1)
