@@ -169,6 +169,33 @@ static status cluster_dbs(struct preflight *pf, const struct copy_run *run)
 }
 
 /* Parses "db3:keys=10,expires=0,..." lines of INFO keyspace. */
+/* A database the user named must exist: an empty copy of a database the
+ * server does not have would look like success. */
+static status check_source_db(struct preflight *pf, const struct config *cfg,
+                              char *err, size_t errlen)
+{
+    char n[16];
+    redisReply *r = NULL;
+
+    if (cfg->db < 0)
+        return ST_OK;
+    snprintf(n, sizeof(n), "%d", cfg->db);
+    status rc = conn_callv(pf->src, &r, "SELECT", n, NULL);
+    if (rc != ST_OK) {
+        snprintf(err, errlen, "%s", conn_error_msg(pf->src));
+        return rc;
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+        snprintf(err, errlen,
+                 "source %s has no database %d (SELECT said: %.120s); "
+                 "check --db or the source URI",
+                 pf->src_desc, cfg->db, r->str);
+        rc = strncmp(r->str, "NOPERM", 6) == 0 ? ST_NOPERM : ST_USAGE;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
 static status source_dbs(struct preflight *pf, const struct config *cfg,
                          char *err, size_t errlen)
 {
@@ -176,8 +203,9 @@ static status source_dbs(struct preflight *pf, const struct config *cfg,
     char who[200];
 
     snprintf(who, sizeof(who), "source %s", pf->src_desc);
-    status rc = nodes_info(pf->src, "keyspace", &r, who, err, errlen);
-
+    status rc = check_source_db(pf, cfg, err, errlen);
+    if (rc == ST_OK)
+        rc = nodes_info(pf->src, "keyspace", &r, who, err, errlen);
     if (rc != ST_OK)
         return rc;
     pf->dbs = calloc(COPY_MAX_DBS, sizeof(*pf->dbs));
@@ -267,6 +295,23 @@ static status check_cluster_targets(const struct preflight *pf,
     return ST_USAGE;
 }
 
+/* Two source databases into one destination database: allowed, but the
+ * user should know that keys of the same name meet there. */
+static void warn_merges(const struct preflight *pf, const struct copy_run *run)
+{
+    for (int i = 0; i < pf->n_dbs; i++)
+        for (int j = 0; j < i; j++) {
+            int a = pf->dbs[j].db, b = pf->dbs[i].db;
+            if (run->db_target[a] != run->db_target[b])
+                continue;
+            log_warn("source databases %d and %d both go into destination "
+                     "database %d: a key present in both is written twice "
+                     "(--on-conflict decides)",
+                     a, b, run->db_target[a]);
+            return;
+        }
+}
+
 static status plan_targets(struct preflight *pf, const struct config *cfg,
                            struct copy_run *run, char *err, size_t errlen)
 {
@@ -287,8 +332,10 @@ static status plan_targets(struct preflight *pf, const struct config *cfg,
     }
     for (int i = 0; i < pf->n_dbs; i++)
         run->db_target[pf->dbs[i].db] = map_db(cfg, pf->dbs[i].db, pf->n_dbs);
-    return pf->dst_cluster ? check_cluster_targets(pf, cfg, err, errlen)
-                           : ST_OK;
+    if (pf->dst_cluster)
+        return check_cluster_targets(pf, cfg, err, errlen);
+    warn_merges(pf, run);
+    return ST_OK;
 }
 
 static status report_busy(const struct preflight *pf, const struct config *cfg,

@@ -196,3 +196,18 @@ def test_a_password_planted_in_the_uri_is_absent_even_from_usage_errors(servers,
     one_error_line(res)
     expect_secret_absent(res, SECRET)
     _untouched(dst, res)
+
+
+def test_a_source_database_the_server_lacks_exits_2_naming_it_and_writes_nothing(servers, tool):
+    """A copy of database 16 on a 16-database server would otherwise copy
+    nothing and report success."""
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    src.client().set(b"k", b"v")
+
+    res = tool.copy(src, dst, "--db", "16", progress="none")
+
+    expect_exit(res, 2)
+    line = one_error_line(res)
+    assert "database 16" in line and str(src.port) in line, line
+    _untouched(dst, res)
