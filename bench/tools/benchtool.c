@@ -218,9 +218,12 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } cmds[] = {
-        {"gen-strings", cmd_gen_strings}, {"gen-mixed", cmd_gen_mixed},
-        {"dump-stream", cmd_dump_stream}, {"migrate", cmd_migrate},
-        {"split-stream", cmd_split_stream}, {"key-slot", cmd_key_slot},
+        {"gen-strings", cmd_gen_strings},
+        {"gen-mixed", cmd_gen_mixed},
+        {"dump-stream", cmd_dump_stream},
+        {"migrate", cmd_migrate},
+        {"split-stream", cmd_split_stream},
+        {"key-slot", cmd_key_slot},
         {"timeit", cmd_timeit},
     };
     size_t i;

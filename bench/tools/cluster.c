@@ -21,9 +21,9 @@
 
 #include "benchtool.h"
 
-#define SLOTS 16384
+#define SLOTS     16384
 #define MAX_NODES 64
-#define HOST_MAX 256
+#define HOST_MAX  256
 
 struct node {
     char host[HOST_MAX];
@@ -81,7 +81,9 @@ static int node_index(struct split *s, const char *host, size_t hlen, int port)
             memcmp(s->nodes[i].host, host, hlen) == 0)
             return i;
     if (s->n_nodes == MAX_NODES || hlen >= HOST_MAX) {
-        fprintf(stderr, "benchtool split-stream: too many masters or too long a host\n");
+        fprintf(
+            stderr,
+            "benchtool split-stream: too many masters or too long a host\n");
         return -1;
     }
     memcpy(s->nodes[s->n_nodes].host, host, hlen);
@@ -108,7 +110,7 @@ static int read_slot_map(struct split *s, const char *host, int port)
     r = redisCommand(c, "CLUSTER SLOTS");
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         fprintf(stderr, "benchtool split-stream: CLUSTER SLOTS failed: %s\n",
-                r == NULL                       ? c->errstr
+                r == NULL                      ? c->errstr
                 : r->type == REDIS_REPLY_ERROR ? r->str
                                                : "not an array");
         goto out;
@@ -121,7 +123,8 @@ static int read_slot_map(struct split *s, const char *host, int port)
         if (e->type != REDIS_REPLY_ARRAY || e->elements < 3 ||
             e->element[2]->type != REDIS_REPLY_ARRAY ||
             e->element[2]->elements < 2) {
-            fprintf(stderr, "benchtool split-stream: unexpected CLUSTER SLOTS entry\n");
+            fprintf(stderr,
+                    "benchtool split-stream: unexpected CLUSTER SLOTS entry\n");
             goto out;
         }
         a = e->element[0]->integer;
@@ -129,7 +132,8 @@ static int read_slot_map(struct split *s, const char *host, int port)
         m = e->element[2];
         if (a < 0 || b >= SLOTS || a > b ||
             m->element[0]->type != REDIS_REPLY_STRING) {
-            fprintf(stderr, "benchtool split-stream: bad slot range %lld-%lld\n", a, b);
+            fprintf(stderr,
+                    "benchtool split-stream: bad slot range %lld-%lld\n", a, b);
             goto out;
         }
         idx = node_index(s, m->element[0]->str, m->element[0]->len,
@@ -188,7 +192,8 @@ static long long read_header(FILE *in, struct buf *b, char prefix)
     }
     if (n == 0 && ch == EOF)
         return -2;
-    if (n < 4 || line[0] != prefix || line[n - 2] != '\r' || line[n - 1] != '\n')
+    if (n < 4 || line[0] != prefix || line[n - 2] != '\r' ||
+        line[n - 1] != '\n')
         return -1;
     line[n - 2] = '\0';
     errno = 0;
@@ -206,7 +211,8 @@ static long long read_header(FILE *in, struct buf *b, char prefix)
 /* Reads one command into `b`; the key (second argument) is at b->p +
  * *key_off, *key_len bytes. Returns 1 for a command, 0 at the end, -1 on
  * a malformed stream. */
-static int read_command(FILE *in, struct buf *b, size_t *key_off, size_t *key_len)
+static int read_command(FILE *in, struct buf *b, size_t *key_off,
+                        size_t *key_len)
 {
     long long argc, i, len;
 
@@ -247,7 +253,8 @@ int bt_split_stream(const char *in_path, const char *host, int port,
     if (read_slot_map(&s, host, port) != 0)
         goto out;
     if (s.n_nodes == 0) {
-        fprintf(stderr, "benchtool split-stream: %s:%d owns no slots\n", host, port);
+        fprintf(stderr, "benchtool split-stream: %s:%d owns no slots\n", host,
+                port);
         goto out;
     }
     for (i = 0; i < s.n_nodes; i++) {
@@ -267,11 +274,13 @@ int bt_split_stream(const char *in_path, const char *host, int port,
     setvbuf(in, NULL, _IOFBF, 1 << 20);
 
     while ((rc = read_command(in, &b, &key_off, &key_len)) == 1) {
-        unsigned slot = bt_key_slot((const unsigned char *)b.p + key_off, key_len);
+        unsigned slot =
+            bt_key_slot((const unsigned char *)b.p + key_off, key_len);
         struct node *nd;
 
         if (s.owner[slot] < 0) {
-            fprintf(stderr, "benchtool split-stream: slot %u has no master\n", slot);
+            fprintf(stderr, "benchtool split-stream: slot %u has no master\n",
+                    slot);
             goto out;
         }
         nd = &s.nodes[s.owner[slot]];
@@ -284,8 +293,10 @@ int bt_split_stream(const char *in_path, const char *host, int port,
         total++;
     }
     if (rc < 0) {
-        fprintf(stderr, "benchtool split-stream: %s: malformed RESP after %llu commands\n",
-                in_path, total);
+        fprintf(
+            stderr,
+            "benchtool split-stream: %s: malformed RESP after %llu commands\n",
+            in_path, total);
         goto out;
     }
     for (i = 0; i < s.n_nodes; i++) {
