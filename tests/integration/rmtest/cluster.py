@@ -122,33 +122,26 @@ class ClusterNode(srv.Server):
     def tls(self):
         return self.pki is not None
 
+    def _listen_conf(self):
+        if not self.tls:
+            return super()._listen_conf()
+        return [
+            "port 0",
+            f"tls-port {self.port}",
+            f'tls-cert-file "{self.pki.server.cert}"',
+            f'tls-key-file "{self.pki.server.key}"',
+            f'tls-ca-cert-file "{self.pki.ca.cert}"',
+            "tls-auth-clients no",
+            "tls-cluster yes",
+            "tls-replication yes",
+            f"cluster-announce-hostname {HOSTNAME}",
+            "cluster-preferred-endpoint-type hostname",
+        ]
+
     def _write_conf(self):
         if not self._keep_ports:
             self.bus_port = _free_port_besides(self.port)
-        lines = ["bind 127.0.0.1"]
-        if self.tls:
-            lines += [
-                "port 0",
-                f"tls-port {self.port}",
-                f'tls-cert-file "{self.pki.server.cert}"',
-                f'tls-key-file "{self.pki.server.key}"',
-                f'tls-ca-cert-file "{self.pki.ca.cert}"',
-                "tls-auth-clients no",
-                "tls-cluster yes",
-                "tls-replication yes",
-                f"cluster-announce-hostname {HOSTNAME}",
-                "cluster-preferred-endpoint-type hostname",
-            ]
-        else:
-            lines.append(f"port {self.port}")
-        lines += [
-            "protected-mode no",
-            "daemonize no",
-            f'dir "{self.dir}"',
-            'save ""',
-            "appendonly no",
-            f'logfile "{self.log_path}"',
-            "enable-debug-command yes",
+        lines = self._listen_conf() + self._base_conf() + [
             "cluster-enabled yes",
             'cluster-config-file "nodes.conf"',
             f"cluster-port {self.bus_port}",

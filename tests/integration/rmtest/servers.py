@@ -63,9 +63,14 @@ class Server:
 
     # ---- life cycle ---------------------------------------------------
 
-    def _write_conf(self):
-        lines = [
-            f"port {self.port}",
+    def _listen_conf(self):
+        """Where the server listens; a TLS server says it otherwise."""
+        return [f"port {self.port}"]
+
+    def _base_conf(self):
+        """What every server of the suite runs with: 127.0.0.1 only, its
+        own folder, nothing kept on disk."""
+        return [
             "bind 127.0.0.1",
             "protected-mode no",
             "daemonize no",
@@ -76,7 +81,9 @@ class Server:
             "databases 16",
             "enable-debug-command local",
         ]
-        lines += self.config
+
+    def _write_conf(self):
+        lines = self._listen_conf() + self._base_conf() + list(self.config)
         with open(self.conf_path, "w") as f:
             f.write("\n".join(lines) + "\n")
 

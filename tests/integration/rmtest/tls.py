@@ -195,28 +195,16 @@ class TlsServer(srv.Server):
         self.cert = cert
         self.auth_clients = auth_clients
 
-    def _write_conf(self):
+    def _listen_conf(self):
         pair = self.pki.pair(self.cert)
-        lines = [
+        return [
             "port 0",
             f"tls-port {self.port}",
             f'tls-cert-file "{pair.cert}"',
             f'tls-key-file "{pair.key}"',
             f'tls-ca-cert-file "{self.pki.ca.cert}"',
             f"tls-auth-clients {'yes' if self.auth_clients else 'no'}",
-            "bind 127.0.0.1",
-            "protected-mode no",
-            "daemonize no",
-            f'dir "{self.dir}"',
-            'save ""',
-            "appendonly no",
-            f'logfile "{self.log_path}"',
-            "databases 16",
-            "enable-debug-command local",
         ]
-        lines += self.config
-        with open(self.conf_path, "w") as f:
-            f.write("\n".join(lines) + "\n")
 
     def client(self, db=0, password=None, **kw):
         """A redis-py client over TLS on raw bytes. It verifies the
