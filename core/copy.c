@@ -989,9 +989,11 @@ int copy_main(const struct config *cfg)
     conn_close(pf.dst);
     pf.src = pf.dst = NULL;
 
+    /* An interrupted run prints its summary, even one that copied nothing. */
+    struct totals none = {0};
     if (rc != ST_OK)
-        code = finish(cfg, &run, &pf, status_exit_code(rc), err, NULL,
-                      mono_s() - t0);
+        code = finish(cfg, &run, &pf, status_exit_code(rc), err,
+                      rc == ST_INTERRUPTED ? &none : NULL, mono_s() - t0);
     else
         code = run_workers(cfg, &run, &pf, t0);
 

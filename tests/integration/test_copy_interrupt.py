@@ -40,3 +40,51 @@ def test_a_signal_stops_the_copy_within_2s_with_exit_130_and_only_whole_keys(ser
     compare.assert_copied(c, d, keys=on_dst, context=" after the interrupt")
     assert r["keys_copied"] == len(on_dst), (
         f"report keys_copied {r['keys_copied']}, destination holds {len(on_dst)}" + res.describe())
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_a_silent_source_holds_the_set_up_stops_it_within_2s_with_exit_130(
+        servers, tool, sig):
+    """A source that accepts connections and never answers keeps the set-up
+    waiting (30 s reply timeout); a signal must still end the run at once,
+    with the summary, exit 130, and nothing written."""
+    import socket
+    import threading
+
+    dst = servers.start("redis7", name="destination")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held, stop = [], threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                pass
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    try:
+        port = listener.getsockname()[1]
+        run = tool.start_copy(f"redis://127.0.0.1:{port}", dst, progress="none")
+        wait_for(lambda: held, 10, "the tool's connection to the silent source")
+        time.sleep(0.3)
+        run.signal(sig)
+        sent = time.monotonic()
+        res = run.finish(30)
+        took = time.monotonic() - sent
+    finally:
+        stop.set()
+        t.join(timeout=5)
+        for c in held:
+            c.close()
+        listener.close()
+
+    assert took < 2, f"the tool took {took:.1f} s to stop" + res.describe()
+    expect_exit(res, 130)
+    assert "interrupted" in res.stdout, "no summary on stdout" + res.describe()
+    expect_report(res, "interrupted")
+    assert dst.client().dbsize() == 0, res.describe()
