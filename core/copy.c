@@ -13,7 +13,6 @@
  */
 #include "copy.h"
 
-#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 
 #include "../io/conn.h"
 #include "nodes.h"
+#include "probe.h"
 #include "log.h"
 #include "ranges.h"
 #include "worker.h"
@@ -483,65 +483,6 @@ static void probe_features(struct preflight *pf, struct copy_run *run)
         freeReplyObject(r);
 }
 
-/*
- * Permission probes: each command a run will send, tried in a form that
- * changes nothing (a RESTORE of a bad payload is refused after the ACL
- * check and before any write), so that a user lacking one fails here,
- * before the first write, naming the command and the endpoint. A refusal
- * about key patterns is left to the run: the probe's key name is not one
- * the run would write.
- */
-struct perm_probe {
-    struct conn *c;
-    const char *desc;
-    const struct endpoint *ep;
-};
-
-static status probe_perm(const struct perm_probe *p, const char *cmd,
-                         const char *a1, const char *a2, const char *a3,
-                         char *err, size_t errlen)
-{
-    redisReply *r = NULL;
-    status rc = conn_callv(p->c, &r, cmd, a1, a2, a3, NULL);
-
-    if (rc != ST_OK) {
-        snprintf(err, errlen, "%s", conn_error_msg(p->c));
-        return rc;
-    }
-    /* EXEC refused inside MULTI answers EXECABORT ... NOPERM ... */
-    bool refused = r->type == REDIS_REPLY_ERROR && strstr(r->str, "NOPERM") &&
-                   !strstr(r->str, "key");
-    bool replica =
-        r->type == REDIS_REPLY_ERROR && strncmp(r->str, "READONLY", 8) == 0;
-    if (replica) {
-        snprintf(err, errlen,
-                 "%s %s is a read-only replica (%.120s); nothing was "
-                 "written. Point it at the master instead",
-                 p->ep->role, p->desc, r->str);
-        freeReplyObject(r);
-        return ST_SERVER;
-    }
-    if (refused) {
-        char lower[32];
-        size_t i = 0;
-        for (; cmd[i] && i < sizeof(lower) - 1; i++)
-            lower[i] = (char)tolower((unsigned char)cmd[i]);
-        lower[i] = '\0';
-        snprintf(err, errlen,
-                 "%s %s: the user may not run %s (%.120s); nothing was "
-                 "written. Grant it: ACL SETUSER %s +%s (README, Minimal "
-                 "ACL users)",
-                 p->ep->role, p->desc, cmd, r->str,
-                 p->ep->user ? p->ep->user : "default", lower);
-    }
-    freeReplyObject(r);
-    return refused ? ST_NOPERM : ST_OK;
-}
-
-static status probe_source(const struct perm_probe *p, const struct config *cfg,
-                           const struct copy_run *run, char *err,
-                           size_t errlen);
-
 /* Probes where the run reads: a replica with --read-from replica, so that
  * the masters are spared even this. */
 static status check_source_perms(struct preflight *pf, const struct config *cfg,
@@ -555,50 +496,27 @@ static status check_source_perms(struct preflight *pf, const struct config *cfg,
         rc = open_control(pf, &run->src_nodes[0], "source", true, &c, err,
                           errlen);
     if (rc == ST_OK) {
-        const struct perm_probe p = {c, pf->src_desc, &cfg->source};
-        rc = probe_source(&p, cfg, run, err, errlen);
+        const struct probe_end end = {c, pf->src_desc, &cfg->source};
+        rc = probe_source_perms(&end, cfg, run->use_pexpiretime, err, errlen);
     }
     if (c != pf->src)
         conn_close(c);
     return rc;
 }
 
-static status probe_source(const struct perm_probe *pp,
-                           const struct config *cfg, const struct copy_run *run,
-                           char *err, size_t errlen)
+/* Permissions, then whether the destination reads the source's payloads
+ * (a standalone source; a cluster node may not hold the key it names). */
+static status check_dest(struct preflight *pf, const struct config *cfg,
+                         char *err, size_t errlen)
 {
-    const struct perm_probe p = *pp;
-    const char *key = "redis-migrate:probe";
-    status rc = probe_perm(&p, "SCAN", "0", "COUNT", "1", err, errlen);
-
-    if (rc == ST_OK)
-        rc = probe_perm(&p, "DUMP", key, NULL, NULL, err, errlen);
-    if (rc == ST_OK && !run->use_pexpiretime)
-        rc = probe_perm(&p, "PTTL", key, NULL, NULL, err, errlen);
-    if (rc == ST_OK && !run->use_pexpiretime)
-        rc = probe_perm(&p, "TIME", NULL, NULL, NULL, err, errlen);
-    if (rc == ST_OK && cfg->n_types > 1)
-        rc = probe_perm(&p, "TYPE", key, NULL, NULL, err, errlen);
-    if (rc == ST_OK)
-        rc = probe_perm(&p, "MULTI", NULL, NULL, NULL, err, errlen);
-    if (rc == ST_OK)
-        rc = probe_perm(&p, "EXEC", NULL, NULL, NULL, err, errlen);
-    return rc;
-}
-
-static status check_dest_perms(struct preflight *pf, const struct config *cfg,
-                               char *err, size_t errlen)
-{
-    const struct perm_probe p = {pf->dst, pf->dst_desc, &cfg->dest};
-    const char *key = "redis-migrate:probe";
-    status rc = ST_OK;
+    const struct probe_end src = {pf->src, pf->src_desc, &cfg->source};
+    const struct probe_end dst = {pf->dst, pf->dst_desc, &cfg->dest};
 
     if (cfg->dry_run)
         return ST_OK;
-    rc = probe_perm(&p, "RESTORE", key, "0", "not-a-payload", err, errlen);
-    /* DUMP checks a write resent after a reconnect, unless replacing. */
-    if (rc == ST_OK && cfg->on_conflict != CONFLICT_REPLACE)
-        rc = probe_perm(&p, "DUMP", key, NULL, NULL, err, errlen);
+    status rc = probe_dest_perms(&dst, cfg, err, errlen);
+    if (rc == ST_OK && !pf->src_cluster && pf->n_dbs > 0)
+        rc = probe_payload_format(&src, pf->dbs[0].db, &dst, err, errlen);
     return rc;
 }
 
@@ -682,7 +600,7 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     if (rc == ST_OK)
         rc = check_source_perms(pf, cfg, run, err, errlen);
     if (rc == ST_OK)
-        rc = check_dest_perms(pf, cfg, err, errlen);
+        rc = check_dest(pf, cfg, err, errlen);
     return rc;
 }
 

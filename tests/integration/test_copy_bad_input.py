@@ -211,3 +211,34 @@ def test_a_source_database_the_server_lacks_exits_2_naming_it_and_writes_nothing
     line = one_error_line(res)
     assert "database 16" in line and str(src.port) in line, line
     _untouched(dst, res)
+
+
+def test_valkey_8_into_redis_7_0_is_refused_once_before_writing_naming_the_format(servers, tool):
+    """Redis 7.0 cannot read Valkey 8's DUMP format. Until type-command
+    copies exist, the run must say so once, up front, rather than fail
+    every key; the probe (a RESTORE with a past deadline) leaves nothing."""
+    src = servers.start("valkey8", name="source")
+    dst = servers.start("redis7", name="destination")
+    c = src.client()
+    for i in range(50):
+        c.set(b"k:%d" % i, b"v")
+
+    res = tool.copy(src, dst, progress="none")
+
+    expect_exit(res, 1)
+    line = one_error_line(res)
+    assert "cannot read the source's DUMP payloads" in line and str(dst.port) in line, line
+    _untouched(dst, res)
+    _report_failed(res)
+
+
+def test_the_format_probe_leaves_nothing_behind_when_the_formats_match(servers, tool):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("valkey8", name="destination")
+    src.client().set(b"only", b"v")
+
+    res = tool.copy(src, dst, progress="none")
+
+    expect_exit(res, 0)
+    assert compare.dbsizes(dst) == {0: 1}, res.describe()
+    assert dst.client().exists(b"redis-migrate:probe") == 0, res.describe()
