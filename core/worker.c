@@ -605,8 +605,20 @@ static bool same_txn(const struct worker *w, const struct keyref *first,
                                        cluster_slot(first->name, first->len);
 }
 
-/* Sends one transaction reading up to `n` keys from todo, all from the
- * source node (and cluster slot) of the first one. */
+/* How many of the first `n` keys in todo one transaction can read. */
+static size_t txn_size(const struct worker *w, size_t n)
+{
+    const struct keyq *q = &w->todo;
+    const struct keyref *first = &q->items[q->head];
+
+    for (size_t i = 1; i < n; i++)
+        if (!same_txn(w, first, &q->items[(q->head + i) % q->cap]))
+            return i;
+    return n;
+}
+
+/* Sends one transaction reading the first `n` keys of todo, which
+ * txn_size() found to share a source node (and cluster slot). */
 static status send_batch(struct worker *w, int n)
 {
     struct batch *bt = calloc(1, sizeof(*bt));
@@ -623,10 +635,7 @@ static status send_batch(struct worker *w, int n)
     if (rc == ST_OK && bt->with_time)
         rc = add_simple(src, "TIME", NULL, TAG_TXN_PART);
 
-    for (int i = 0; i < n && rc == ST_OK && w->todo.n > 0; i++) {
-        if (bt->n > 0 &&
-            !same_txn(w, &bt->keys[0], &w->todo.items[w->todo.head]))
-            break;
+    for (int i = 0; i < n && rc == ST_OK; i++) {
         struct keyref k = keyq_pop(&w->todo);
         bt->keys[bt->n++] = k;
         if (w->run->check_type)
@@ -1406,18 +1415,6 @@ static void issue_scans(struct worker *w)
         if (send_scan(w, wk, wk->cursor, TAG_SCAN) != ST_OK)
             fail_run(w, ST_NOMEM, "request buffer limit reached");
     }
-}
-
-/* How many of the first `n` keys in todo one transaction can read. */
-static size_t txn_size(const struct worker *w, size_t n)
-{
-    const struct keyq *q = &w->todo;
-    const struct keyref *first = &q->items[q->head];
-
-    for (size_t i = 1; i < n; i++)
-        if (!same_txn(w, first, &q->items[(q->head + i) % q->cap]))
-            return i;
-    return n;
 }
 
 static void issue_reads(struct worker *w)
