@@ -15,6 +15,7 @@ without the tool.
 
 import re
 import time
+import warnings
 
 import pytest
 from redis.crc import key_slot
@@ -55,15 +56,34 @@ class ClusterPool:
     def __init__(self, root):
         self.root = root
         self.made = {}
+        self.rebuilt = 0
 
     def get(self, name):
         c = self.made.get(name)
         if c is None:
-            opts = dict(CLUSTERS[name])
-            kind = opts.pop("kind")
-            c = cl.Cluster(kind, self.root / name, name=name, **opts)
-            c.start()
-            self.made[name] = c
+            c = self._make(name, self.root / name)
+        return c
+
+    def healed(self, name):
+        """The pool's cluster of that name, healed; one that cannot be
+        healed is replaced by a new one, so that a cluster broken by one
+        test does not fail every test after it."""
+        c = self.get(name)
+        try:
+            c.heal()
+        except cl.ClusterError as e:
+            warnings.warn(f"cluster {name} could not be healed, made anew: {e}"[:2000])
+            c.stop()
+            self.rebuilt += 1
+            c = self._make(name, self.root / f"{name}-{self.rebuilt}")
+        return c
+
+    def _make(self, name, folder):
+        opts = dict(CLUSTERS[name])
+        kind = opts.pop("kind")
+        c = cl.Cluster(kind, folder, name=name, **opts)
+        c.start()
+        self.made[name] = c
         return c
 
     def stop_all(self):
@@ -99,8 +119,7 @@ def clusters(cluster_pool, servers, request):
     request.node._rm_servers = _Chain(servers.started, used)
 
     def get(name):
-        c = cluster_pool.get(name)
-        c.heal()
+        c = cluster_pool.healed(name)
         c.flushall()
         used.append(c)
         return c
