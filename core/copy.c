@@ -25,10 +25,14 @@
 #include "probe.h"
 #include "log.h"
 #include "ranges.h"
+#include "sio.h"
+#include "structcopy.h"
+#include "verify.h"
 #include "worker.h"
 
 #define KEYS_PER_RANGE 32768
 #define TICK_MS        100
+#define DUMP_LIMIT_MAX (60u << 20) /* within one request's 64 MiB */
 
 struct dbinfo {
     int db;
@@ -102,7 +106,6 @@ static status open_control(struct preflight *pf, const struct endpoint *ep,
     return rc;
 }
 
-/* Refuses what this version cannot do yet, rather than doing it wrong. */
 /* Which ends are clusters, and their nodes. */
 static status find_nodes(struct preflight *pf, const struct config *cfg,
                          struct copy_run *run, char *err, size_t errlen)
@@ -473,6 +476,20 @@ static void probe_features(struct preflight *pf, struct copy_run *run)
         freeReplyObject(r);
     r = NULL;
 
+    /* Keys are sized before any DUMP where MEMORY USAGE is allowed (a
+     * cluster node may answer MOVED: the command is there). */
+    run->size_first =
+        conn_callv(pf->src, &r, "MEMORY", "USAGE", "redis-migrate:probe",
+                   "SAMPLES", "1", NULL) == ST_OK &&
+        (r->type != REDIS_REPLY_ERROR || strncmp(r->str, "MOVED", 5) == 0);
+    if (!run->size_first)
+        log_info("the source refuses MEMORY USAGE (%.80s): big keys are "
+                 "found by the size of their DUMP instead of before it",
+                 r && r->type == REDIS_REPLY_ERROR ? r->str : "no reply");
+    if (r)
+        freeReplyObject(r);
+    r = NULL;
+
     run->no_touch =
         conn_callv(pf->src, &r, "CLIENT", "NO-TOUCH", "on", NULL) == ST_OK &&
         r->type == REDIS_REPLY_STATUS;
@@ -504,39 +521,120 @@ static status check_source_perms(struct preflight *pf, const struct config *cfg,
     return rc;
 }
 
+/*
+ * The destination's proto-max-bulk-len, where CONFIG GET is allowed (512 MB,
+ * the servers' default, otherwise), and from it the largest payload one
+ * RESTORE carries: larger values go by type commands in chunks.
+ */
+static void read_max_bulk(struct preflight *pf, const struct config *cfg,
+                          struct copy_run *run)
+{
+    redisReply *r = NULL;
+
+    run->max_bulk = 512u << 20;
+    if (conn_callv(pf->dst, &r, "CONFIG", "GET", "proto-max-bulk-len", NULL) ==
+            ST_OK &&
+        r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+        r->element[1]->type == REDIS_REPLY_STRING)
+        run->max_bulk = strtoull(r->element[1]->str, NULL, 10);
+    else
+        log_debug("the destination's proto-max-bulk-len is not readable; "
+                  "assuming 512 MB");
+    if (r)
+        freeReplyObject(r);
+    size_t limit = run->max_bulk > 4096 ? run->max_bulk - 4096 : 1024;
+    if (limit > cfg->big_key_bytes)
+        limit = cfg->big_key_bytes;
+    if (limit > DUMP_LIMIT_MAX)
+        limit = DUMP_LIMIT_MAX;
+    run->dump_limit = limit;
+}
+
 /* Permissions, then whether the destination reads the source's payloads
  * (a standalone source; a cluster node may not hold the key it names). */
 static status check_dest(struct preflight *pf, const struct config *cfg,
-                         char *err, size_t errlen)
+                         struct copy_run *run, char *err, size_t errlen)
 {
     const struct probe_end src = {pf->src, pf->src_desc, &cfg->source};
     const struct probe_end dst = {pf->dst, pf->dst_desc, &cfg->dest};
 
-    if (cfg->dry_run)
+    if (cfg->dry_run || run->verifying)
         return ST_OK;
     status rc = probe_dest_perms(&dst, cfg, err, errlen);
-    if (rc == ST_OK && !pf->src_cluster && pf->n_dbs > 0)
+    if (rc == ST_OK && !pf->src_cluster && pf->n_dbs > 0 &&
+        cfg->mode != MODE_STRUCT)
         rc = probe_payload_format(&src, pf->dbs[0].db, &dst, err, errlen);
+    if (rc == ST_UNSUPPORTED && cfg->mode == MODE_DUMP)
+        rc = ST_USAGE; /* what was asked cannot work: a setting to change */
+    if (rc == ST_UNSUPPORTED && cfg->mode == MODE_AUTO) {
+        log_info("the destination cannot read the source's DUMP payloads; "
+                 "every key goes by type commands");
+        atomic_store(&run->by_struct, true);
+        rc = ST_OK;
+    }
+    if (rc == ST_OK)
+        read_max_bulk(pf, cfg, run);
     return rc;
 }
 
-/* Refusals of settings this version accepts but cannot honour yet. */
-static status check_supported(const struct config *cfg, char *err,
+/* The destination, on its own slow lane, for set-up work. */
+static status open_dest_lane(const struct config *cfg,
+                             const struct copy_run *run, struct sio **out,
+                             char *err, size_t errlen)
+{
+    struct sio_cfg sc = {
+        .dst_seed = &cfg->dest,
+        .dst_topo = run->dst_topo,
+        .dst = {.role = "destination",
+                .connect_timeout_ms = 5000,
+                .reply_timeout_ms = 60000,
+                .max_retries = 3,
+                .max_request_bytes = 1u << 20,
+                .stop = &run->abort},
+        .force_poll = run->force_poll,
+    };
+    return sio_open(out, &sc, err, errlen);
+}
+
+/* A slot that `node` of the destination cluster serves. */
+static int slot_of_node(const struct topology *t, int node)
+{
+    for (int s = 0; s < CLUSTER_SLOTS; s++)
+        if (t->slot_master[s] == node)
+            return s;
+    return -1;
+}
+
+/*
+ * Removes the temporary keys of type-command copies a killed run left on
+ * the destination (in every database this run writes to, on every master),
+ * before the destination is checked for keys.
+ */
+static status sweep_temp_keys(struct preflight *pf, const struct config *cfg,
+                              const struct copy_run *run, char *err,
                               size_t errlen)
 {
-    const char *what = NULL;
+    struct sio *s = NULL;
+    uint64_t removed = 0;
+    status rc = open_dest_lane(cfg, run, &s, err, errlen);
 
-    if (cfg->mode == MODE_STRUCT)
-        what = "--mode struct";
-    else if (cfg->verify)
-        what = "--verify";
-    if (!what)
-        return ST_OK;
-    snprintf(err, errlen,
-             "%s: not available in this version of redis-migrate; remove "
-             "it to copy with DUMP and RESTORE over plain connections",
-             what);
-    return ST_USAGE;
+    for (int i = 0; rc == ST_OK && i < pf->n_dbs && !pf->dst_cluster; i++)
+        rc = sc_sweep(s, 0, run->db_target[pf->dbs[i].db], &removed);
+    for (int n = 0;
+         rc == ST_OK && pf->dst_cluster && n < run->dst_topo->n_nodes; n++) {
+        int slot = slot_of_node(run->dst_topo, n);
+        if (slot >= 0)
+            rc = sc_sweep(s, slot, 0, &removed);
+    }
+    if (rc != ST_OK && s)
+        snprintf(err, errlen, "removing a killed run's temporary keys: %s",
+                 sio_error(s));
+    if (rc == ST_OK && removed)
+        log_info("removed %llu temporary keys a killed run left on the "
+                 "destination",
+                 (unsigned long long)removed);
+    sio_free(s);
+    return rc;
 }
 
 static void warn_insecure(const struct endpoint *ep, const char *desc)
@@ -557,9 +655,8 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     pf->stop = &run->abort;
     endpoint_describe(&cfg->source, pf->src_desc, sizeof(pf->src_desc));
     endpoint_describe(&cfg->dest, pf->dst_desc, sizeof(pf->dst_desc));
-    rc = check_supported(cfg, err, errlen);
-    if (rc == ST_OK && cfg->report_path)
-        rc = report_check_path(cfg->report_path, err, errlen);
+    rc = cfg->report_path ? report_check_path(cfg->report_path, err, errlen)
+                          : ST_OK;
     if (rc != ST_OK)
         return rc;
 
@@ -592,7 +689,9 @@ static status preflight(struct preflight *pf, const struct config *cfg,
                              : source_dbs(pf, cfg, err, errlen);
     if (rc == ST_OK)
         rc = plan_targets(pf, cfg, run, err, errlen);
-    if (rc == ST_OK)
+    if (rc == ST_OK && !cfg->dry_run && !run->verifying)
+        rc = sweep_temp_keys(pf, cfg, run, err, errlen);
+    if (rc == ST_OK && !run->verifying)
         rc = pf->dst_cluster ? check_cluster_empty(pf, cfg, run, err, errlen)
                              : check_dest_empty(pf, cfg, run, err, errlen);
     if (rc == ST_OK)
@@ -600,7 +699,7 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     if (rc == ST_OK)
         rc = check_source_perms(pf, cfg, run, err, errlen);
     if (rc == ST_OK)
-        rc = check_dest(pf, cfg, err, errlen);
+        rc = check_dest(pf, cfg, run, err, errlen);
     return rc;
 }
 
@@ -697,6 +796,18 @@ static void plan_filters(struct copy_run *run, const struct config *cfg)
     run->check_type = cfg->n_types > 1;
 }
 
+/* What goes by type commands, and the names of temporary keys. */
+static void plan_lane(struct copy_run *run, const struct config *cfg)
+{
+    atomic_store(&run->by_struct, cfg->mode == MODE_STRUCT);
+    run->verifying = cfg->command == CMD_VERIFY;
+    run->max_bulk = 512u << 20;
+    run->dump_limit = cfg->big_key_bytes < DUMP_LIMIT_MAX ? cfg->big_key_bytes
+                                                          : DUMP_LIMIT_MAX;
+    snprintf(run->token, sizeof(run->token), "%lx%x",
+             (unsigned long)time(NULL) & 0xffffffu, (unsigned)getpid());
+}
+
 /* ---- control thread ------------------------------------------------------ */
 
 static int resolve_progress(int kind)
@@ -766,7 +877,7 @@ static int finish(const struct config *cfg, struct copy_run *run,
                   const struct totals *t, double elapsed)
 {
     struct report rep = {
-        .command = "copy",
+        .command = cfg->command == CMD_VERIFY ? "verify" : "copy",
         .status = report_status_for_exit(code),
         .exit_code = code,
         .error = error,
@@ -776,6 +887,9 @@ static int finish(const struct config *cfg, struct copy_run *run,
         .elapsed_seconds = elapsed,
         .estimated_total = pf->total,
         .failures = &run->failures,
+        .verified = run->verifying,
+        .diffs = &run->diffs,
+        .verify_seconds = run->verify_seconds,
     };
     char err[512];
 
@@ -799,27 +913,28 @@ static int finish(const struct config *cfg, struct copy_run *run,
 
 /* ---- entry --------------------------------------------------------------- */
 
-static int run_workers(const struct config *cfg, struct copy_run *run,
-                       struct preflight *pf, double t0)
+/*
+ * Runs the workers over the queued ranges once: a copy, or verify's
+ * comparison when run->verifying. Sums their counters into *t; returns
+ * true when a signal interrupted the pass.
+ */
+static bool run_pass(const struct config *cfg, struct copy_run *run,
+                     const struct preflight *pf, const char *label, double t0,
+                     struct totals *t)
 {
     int n = cfg->threads;
     struct worker **workers = calloc((size_t)n, sizeof(*workers));
     struct progress *pg = progress_new(resolve_progress(cfg->progress), stderr);
-    struct totals t;
-    int code;
 
+    free(run->counters);
     run->counters = calloc((size_t)n, sizeof(*run->counters));
-    if (pg)
-        progress_set_label(pg, "copy");
     if (!workers || !run->counters || !pg) {
+        copy_run_fail(run, ST_NOMEM, "out of memory");
         free(workers);
         progress_free(pg);
-        return finish(cfg, run, pf, 1, "out of memory", NULL, 0);
+        return false;
     }
-
-    log_info("copying %llu keys from %s to %s with %d threads%s",
-             (unsigned long long)pf->total, pf->src_desc, pf->dst_desc, n,
-             cfg->dry_run ? " (dry run: nothing is written)" : "");
+    progress_set_label(pg, label);
     for (int i = 0; i < n; i++)
         if (worker_start(&workers[i], run, i) != ST_OK)
             copy_run_fail(run, ST_NOMEM, "cannot start a worker thread");
@@ -829,12 +944,95 @@ static int run_workers(const struct config *cfg, struct copy_run *run,
         worker_join(workers[i]);
     free(workers);
 
-    totals_sum(run->counters, (size_t)n, &t);
-    double elapsed = mono_s() - t0;
-    progress_finish(pg, &t, pf->total, elapsed);
+    totals_sum(run->counters, (size_t)n, t);
+    progress_finish(pg, t, pf->total, mono_s() - t0);
     progress_free(pg);
+    return interrupted;
+}
 
-    code = exit_code_for(run, interrupted, &t);
+/* Sets up verify's pass after a copy, or for the verify command: the
+ * ranges again, and the sample. */
+static status plan_verify(struct copy_run *run, const struct preflight *pf,
+                          const struct config *cfg)
+{
+    status rc = ST_OK;
+
+    if (!run->verifying) {
+        run->verifying = true;
+        rangeq_free(run->queue);
+        free(run->ranges);
+        run->queue = NULL;
+        run->ranges = NULL;
+        run->n_ranges = 0;
+        rc = queue_ranges(run, pf, cfg);
+    }
+    if (cfg->sample > 0) {
+        /* A quarter more than asked pass the hash test, so that the
+         * sample fills although the walk stops taking keys at N. */
+        uint64_t every = pf->total * 4 / ((uint64_t)cfg->sample * 5);
+        run->sample_every = every ? every : 1;
+        atomic_store(&run->sample_left, cfg->sample);
+    }
+    return rc;
+}
+
+/* verify's counts into the run's totals. */
+static void add_verify_totals(struct totals *t, const struct totals *v)
+{
+    t->compared = v->compared;
+    t->equal = v->equal;
+    t->diff_missing = v->diff_missing;
+    t->diff_extra = v->diff_extra;
+    t->diff_type = v->diff_type;
+    t->diff_value = v->diff_value;
+    t->diff_ttl = v->diff_ttl;
+}
+
+/* verify's second half: keys on the destination the source lacks. */
+static void check_extra(const struct config *cfg, struct copy_run *run,
+                        struct preflight *pf, struct totals *t)
+{
+    char err[512];
+    uint64_t extra = 0;
+
+    status rc = verify_extra(cfg, run, pf->src, &extra, err, sizeof(err));
+    if (rc != ST_OK)
+        copy_run_fail(run, rc, err);
+    t->diff_extra += extra;
+}
+
+static int run_workers(const struct config *cfg, struct copy_run *run,
+                       struct preflight *pf, double t0)
+{
+    struct totals t = {0}, v = {0};
+    bool interrupted = false;
+    double t_verify = 0;
+
+    if (!run->verifying) {
+        log_info("copying %llu keys from %s to %s with %d threads%s",
+                 (unsigned long long)pf->total, pf->src_desc, pf->dst_desc,
+                 cfg->threads,
+                 cfg->dry_run ? " (dry run: nothing is written)" : "");
+        interrupted = run_pass(cfg, run, pf, "copy", t0, &t);
+    }
+    bool verify = run->verifying || cfg->verify;
+    if (verify && !interrupted && run->err == ST_OK) {
+        if (plan_verify(run, pf, cfg) != ST_OK)
+            copy_run_fail(run, ST_NOMEM, "out of memory planning ranges");
+        t_verify = mono_s();
+        log_info("verifying %llu keys of %s against %s",
+                 (unsigned long long)pf->total, pf->src_desc, pf->dst_desc);
+        if (run->err == ST_OK)
+            interrupted = run_pass(cfg, run, pf, "verify", t0, &v);
+        if (!interrupted && run->err == ST_OK)
+            check_extra(cfg, run, pf, &v);
+        add_verify_totals(&t, &v);
+        run->verify_seconds = mono_s() - t_verify;
+    }
+    double elapsed = mono_s() - t0;
+    int code = exit_code_for(run, interrupted, &t);
+    if (code == 0 && run->verifying && totals_diffs(&t))
+        code = 3;
     return finish(cfg, run, pf, code,
                   run->err != ST_OK && !interrupted ? run->errmsg : NULL, &t,
                   elapsed);
@@ -887,6 +1085,8 @@ int copy_main(const struct config *cfg)
 
     pthread_mutex_init(&run.err_lock, NULL);
     failures_init(&run.failures);
+    failures_init(&run.diffs);
+    plan_lane(&run, cfg);
 
     catch_preflight_signals(&run);
     status rc = preflight(&pf, cfg, &run, err, sizeof(err));
@@ -902,10 +1102,14 @@ int copy_main(const struct config *cfg)
         if (rc != ST_OK)
             snprintf(err, sizeof(err), "out of memory planning ranges");
     }
-    /* The control connections are not needed while workers copy. */
-    conn_close(pf.src);
+    /* The control connections are not needed while workers copy (verify
+     * keeps the source's to read its topology). */
+    if (!run.verifying && !cfg->verify) {
+        conn_close(pf.src);
+        pf.src = NULL;
+    }
     conn_close(pf.dst);
-    pf.src = pf.dst = NULL;
+    pf.dst = NULL;
 
     /* An interrupted run prints its summary, even one that copied nothing. */
     struct totals none = {0};
@@ -925,6 +1129,7 @@ int copy_main(const struct config *cfg)
     free(run.dst_topo);
     free(run.counters);
     failures_free(&run.failures);
+    failures_free(&run.diffs);
     pthread_mutex_destroy(&run.err_lock);
     return code;
 }

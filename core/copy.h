@@ -49,6 +49,23 @@ struct copy_run {
     const char *scan_type;  /* one --type sent with SCAN TYPE, or NULL */
     bool check_type;        /* several --type: TYPE read per key */
 
+    /* Type-command copies (structcopy.h): every key with --mode struct,
+     * and under --mode auto every key once the destination refused a
+     * payload; keys whose DUMP is larger than `dump_limit` always. */
+    atomic_bool by_struct;
+    atomic_bool payload_refused; /* set once, logged by the control thread */
+    bool size_first;             /* the source allows MEMORY USAGE */
+    size_t max_bulk;             /* the destination's proto-max-bulk-len */
+    size_t dump_limit;
+    char token[24]; /* this run's part of temporary key names */
+
+    /* verify, and copy --verify after the copy: compare instead of write. */
+    bool verifying;
+    uint64_t sample_every;       /* verify --sample: about 1 key in N */
+    _Atomic int64_t sample_left; /* keys the sample still takes */
+    struct failures diffs;       /* verify's differences */
+    double verify_seconds;       /* how long verify's passes took */
+
     atomic_bool stop;  /* workers stop issuing work and drain */
     atomic_bool abort; /* workers stop at once (fatal error) */
 

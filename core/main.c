@@ -66,12 +66,8 @@ int main(int argc, char **argv)
         code = 0;
         break;
     case CMD_COPY:
-        code = copy_main(&cfg);
-        break;
     case CMD_VERIFY:
-        fprintf(stderr, "redis-migrate: verify is not available in this "
-                        "version yet\n");
-        code = 2;
+        code = copy_main(&cfg);
         break;
     default:
         config_usage(CMD_NONE, stderr);

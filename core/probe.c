@@ -148,9 +148,9 @@ status probe_payload_format(const struct probe_end *src, int db,
         snprintf(err, errlen,
                  "destination %s cannot read the source's DUMP payloads "
                  "(%.100s): the source writes a newer format than the "
-                 "destination reads, as Valkey 8 into Redis 7.0. Copying "
-                 "with type commands (--mode struct) comes in a later "
-                 "version; nothing was written",
+                 "destination reads, as Valkey 8 into Redis 7.0. Leave out "
+                 "--mode dump (auto copies such keys with type commands) or "
+                 "use --mode struct; nothing was written",
                  dst->desc, r->str);
         rc = ST_UNSUPPORTED;
     }

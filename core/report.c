@@ -53,6 +53,21 @@ void totals_sum(const struct counters *workers, size_t n, struct totals *out)
             atomic_load_explicit(&c->rewritten, memory_order_relaxed);
         out->source_reads +=
             atomic_load_explicit(&c->source_reads, memory_order_relaxed);
+        out->by_struct +=
+            atomic_load_explicit(&c->by_struct, memory_order_relaxed);
+        out->compared +=
+            atomic_load_explicit(&c->compared, memory_order_relaxed);
+        out->equal += atomic_load_explicit(&c->equal, memory_order_relaxed);
+        out->diff_missing +=
+            atomic_load_explicit(&c->diff_missing, memory_order_relaxed);
+        out->diff_extra +=
+            atomic_load_explicit(&c->diff_extra, memory_order_relaxed);
+        out->diff_type +=
+            atomic_load_explicit(&c->diff_type, memory_order_relaxed);
+        out->diff_value +=
+            atomic_load_explicit(&c->diff_value, memory_order_relaxed);
+        out->diff_ttl +=
+            atomic_load_explicit(&c->diff_ttl, memory_order_relaxed);
     }
 }
 
@@ -168,7 +183,13 @@ static char *dup_escaped_text(const char *text)
 void failures_add(struct failures *f, const char *key, size_t keylen,
                   const char *error)
 {
-    struct failure item;
+    failures_add_kind(f, key, keylen, NULL, error);
+}
+
+void failures_add_kind(struct failures *f, const char *key, size_t keylen,
+                       const char *kind, const char *error)
+{
+    struct failure item = {.kind = kind};
 
     /* Escaping a big key takes a while: do it outside the lock, and not at
      * all once the list is full. */
@@ -248,8 +269,13 @@ static json_t *failed_keys_json(const struct failures *cf, uint64_t *omitted)
     for (size_t i = 0; ok && i < f->n; i++) {
         json_t *item = json_object();
 
-        ok = item && put(item, "key", json_string(f->items[i].key)) &&
-             put(item, "error", json_string(f->items[i].error));
+        const struct failure *x = &f->items[i];
+        ok = item && put(item, "key", json_string(x->key));
+        if (x->kind)
+            ok = ok && put(item, "kind", json_string(x->kind)) &&
+                 put(item, "detail", json_string(x->error));
+        else
+            ok = ok && put(item, "error", json_string(x->error));
         ok = json_array_append_new(list, item) == 0 && ok;
     }
     *omitted = f->omitted;
@@ -260,6 +286,42 @@ static json_t *failed_keys_json(const struct failures *cf, uint64_t *omitted)
         return NULL;
     }
     return list;
+}
+
+/* verify's fields, into `obj`. */
+static bool put_verify(json_t *obj, const struct report *r)
+{
+    const struct totals *t = &r->totals;
+    json_t *kinds = json_object();
+    uint64_t omitted = 0;
+    bool ok = kinds != NULL;
+
+    ok = ok && put(kinds, "missing", json_count(t->diff_missing));
+    ok = ok && put(kinds, "extra", json_count(t->diff_extra));
+    ok = ok && put(kinds, "type", json_count(t->diff_type));
+    ok = ok && put(kinds, "value", json_count(t->diff_value));
+    ok = ok && put(kinds, "ttl", json_count(t->diff_ttl));
+    ok = put(obj, "keys_compared", json_count(t->compared)) && ok;
+    ok = ok && put(obj, "keys_equal", json_count(t->equal));
+    ok = ok && put(obj, "differences", kinds);
+    ok = ok && put(obj, "diffs", failed_keys_json(r->diffs, &omitted));
+    ok = ok && put(obj, "diffs_omitted", json_count(omitted));
+    return ok;
+}
+
+/* copy --verify: verify's part of the report as one object. */
+static json_t *verify_json(const struct report *r)
+{
+    json_t *obj = json_object();
+
+    const char *status = totals_diffs(&r->totals) ? "partial" : "ok";
+
+    if (obj && (!put(obj, "status", json_text(status)) || !put_verify(obj, r) ||
+                !put(obj, "elapsed_seconds", json_real3(r->verify_seconds)))) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
 }
 
 /* The whole document, in the order of report.h; NULL when out of memory. */
@@ -290,9 +352,14 @@ static json_t *report_json(const struct report *r)
     ok = ok && put(root, "redirects", json_count(t->redirects));
     ok = ok && put(root, "tls_sessions_resumed", json_count(t->tls_resumed));
     ok = ok && put(root, "keys_rewritten", json_count(t->rewritten));
+    ok = ok && put(root, "keys_by_type_commands", json_count(t->by_struct));
     ok =
         ok && put(root, "failed_keys", failed_keys_json(r->failures, &omitted));
     ok = ok && put(root, "failed_keys_omitted", json_count(omitted));
+    if (ok && r->verified && strcmp(r->command, "verify") == 0)
+        ok = put_verify(root, r);
+    else if (ok && r->verified)
+        ok = put(root, "verify", verify_json(r));
 
     if (!ok) {
         json_decref(root);
@@ -548,7 +615,10 @@ static void print_elapsed(FILE *out, double s)
     row(out, "elapsed", buf);
 }
 
-static void print_failed_keys(FILE *out, const struct failures *cf)
+/* Up to SUMMARY_MAX_KEYS keys of a list; verify's differences lead with
+ * their kind. */
+static void print_failed_keys(FILE *out, const struct failures *cf,
+                              const char *title)
 {
     struct failures *f = (struct failures *)cf; /* for the lock only */
     size_t shown;
@@ -562,12 +632,14 @@ static void print_failed_keys(FILE *out, const struct failures *cf)
 
     shown = f->n < SUMMARY_MAX_KEYS ? f->n : SUMMARY_MAX_KEYS;
     more = (uint64_t)(f->n - shown) + f->omitted;
-    fprintf(out, "failed keys:\n");
+    fprintf(out, "%s:\n", title);
     for (size_t i = 0; i < shown; i++) {
-        size_t used;
+        size_t used = 2;
 
         fputs("  ", out);
-        used = 2 + print_cut(out, f->items[i].key, SUMMARY_KEY_COLS);
+        if (f->items[i].kind)
+            used += (size_t)fprintf(out, "%-8s", f->items[i].kind);
+        used += print_cut(out, f->items[i].key, SUMMARY_KEY_COLS);
         fputs(": ", out);
         print_cut(out, f->items[i].error, SUMMARY_WIDTH - 1 - used - 2);
         fputc('\n', out);
@@ -582,9 +654,36 @@ out:
     pthread_mutex_unlock(&f->lock);
 }
 
+static void print_copy_counts(FILE *out, const struct totals *t)
+{
+    char buf[64];
+
+    row_count(out, "scanned", t->scanned);
+    row_count(out, "copied", t->copied);
+    if (t->by_struct)
+        row_count(out, "  by type cmds", t->by_struct);
+    row_count(out, "skipped", t->skipped);
+    row_count(out, "expired", t->expired);
+    row_count(out, "failed", t->failed);
+    snprintf(buf, sizeof(buf), "%.1f MB", (double)t->bytes / 1e6);
+    row(out, "written", buf);
+}
+
+static void print_verify_counts(FILE *out, const struct totals *t)
+{
+    row_count(out, "compared", t->compared);
+    row_count(out, "equal", t->equal);
+    row_count(out, "missing", t->diff_missing);
+    row_count(out, "extra", t->diff_extra);
+    row_count(out, "type", t->diff_type);
+    row_count(out, "value", t->diff_value);
+    row_count(out, "ttl", t->diff_ttl);
+}
+
 void report_print_summary(const struct report *r, FILE *out)
 {
     const struct totals *t = &r->totals;
+    bool verify_only = r->command && strcmp(r->command, "verify") == 0;
     char buf[64];
 
     if (r->dry_run)
@@ -597,17 +696,17 @@ void report_print_summary(const struct report *r, FILE *out)
         row_text(out, "error", r->error);
     row_text(out, "source", r->source);
     row_text(out, "destination", r->dest);
-    row_count(out, "scanned", t->scanned);
-    row_count(out, "copied", t->copied);
-    row_count(out, "skipped", t->skipped);
-    row_count(out, "expired", t->expired);
-    row_count(out, "failed", t->failed);
-    snprintf(buf, sizeof(buf), "%.1f MB", (double)t->bytes / 1e6);
-    row(out, "written", buf);
+    if (!verify_only)
+        print_copy_counts(out, t);
+    if (r->verified)
+        print_verify_counts(out, t);
     print_elapsed(out, r->elapsed_seconds);
-    row_count(out, "keys/s", (uint64_t)llround(keys_per_second(r)));
+    if (!verify_only)
+        row_count(out, "keys/s", (uint64_t)llround(keys_per_second(r)));
 
-    print_failed_keys(out, r->failures);
+    print_failed_keys(out, r->failures, "failed keys");
+    if (r->verified)
+        print_failed_keys(out, r->diffs, "differences");
 }
 
 status report_check_path(const char *path, char *err, size_t errlen)

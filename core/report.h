@@ -36,13 +36,27 @@ struct counters {
     _Atomic uint64_t
         rewritten; /* repair pass: lost on a failed node, written again */
     _Atomic uint64_t source_reads; /* requests sent to the source */
+    _Atomic uint64_t by_struct;    /* copied with type commands */
+    /* verify: keys compared, found equal, and differences by kind. */
+    _Atomic uint64_t compared, equal;
+    _Atomic uint64_t diff_missing, diff_extra, diff_type, diff_value, diff_ttl;
 };
 
 /* A plain snapshot of the sum of every worker's counters. */
 struct totals {
     uint64_t scanned, copied, skipped, expired, failed, bytes;
     uint64_t reconnects, redirects, tls_resumed, rewritten, source_reads;
+    uint64_t by_struct;
+    uint64_t compared, equal;
+    uint64_t diff_missing, diff_extra, diff_type, diff_value, diff_ttl;
 };
+
+/* The differences verify found, of every kind. */
+static inline uint64_t totals_diffs(const struct totals *t)
+{
+    return t->diff_missing + t->diff_extra + t->diff_type + t->diff_value +
+           t->diff_ttl;
+}
 
 /* Adds `n` to a counter; called by the owning worker only. */
 static inline void counter_add(_Atomic uint64_t *c, uint64_t n)
@@ -62,8 +76,9 @@ void totals_sum(const struct counters *workers, size_t n, struct totals *out);
 #define FAILURES_ERROR_MAX 512
 
 struct failure {
-    char *key;   /* escaped form, owned */
-    char *error; /* what the server said or why, owned, no secret */
+    char *key;        /* escaped form, owned */
+    char *error;      /* what the server said or why, owned, no secret */
+    const char *kind; /* verify's kind of difference (static), or NULL */
 };
 
 /* Failed keys, shared by every worker. At most FAILURES_MAX_LISTED are kept;
@@ -83,6 +98,11 @@ void failures_free(struct failures *f);
 void failures_add(struct failures *f, const char *key, size_t keylen,
                   const char *error);
 
+/* Records a difference verify found: `kind` ("missing", "value", ...) is
+ * a static string, `detail` says what differs. Any thread. */
+void failures_add_kind(struct failures *f, const char *key, size_t keylen,
+                       const char *kind, const char *detail);
+
 /* The end of a run, as main and the control thread assemble it. */
 struct report {
     const char *command; /* "copy" or "verify" */
@@ -96,6 +116,9 @@ struct report {
     uint64_t estimated_total; /* selected keys the source held at start */
     struct totals totals;
     const struct failures *failures;
+    bool verified;                /* verify ran: the fields below are set */
+    const struct failures *diffs; /* verify's differences, with kinds */
+    double verify_seconds;        /* copy --verify: verify's share */
 };
 
 /* The report's status word for an exit code. */
@@ -117,11 +140,15 @@ status report_check_path(const char *path, char *err, size_t errlen);
  * same folder, then rename). Fields: status, exit_code, command, error,
  * source, destination, dry_run, keys_scanned, keys_copied, keys_skipped,
  * keys_expired, keys_failed, bytes_copied, elapsed_seconds, keys_per_second,
- * estimated_total, reconnects, redirects, failed_keys (a list of {key,
- * error}), failed_keys_omitted. ST_IO with a message in `err` when it cannot
- * be written (ST_NOMEM when out of memory). Texts that did not come
- * through escape_key() (error, endpoints) are passed through escape_text(),
- * so the document is valid UTF-8 whatever a server said.
+ * estimated_total, reconnects, redirects, keys_by_type_commands,
+ * failed_keys (a list of {key, error}), failed_keys_omitted. When verify
+ * ran: for the verify command at the top level, for copy --verify in a
+ * `verify` object: keys_compared, keys_equal, differences ({missing, extra,
+ * type, value, ttl}), diffs (a list of {key, kind, detail}), diffs_omitted.
+ * ST_IO with a message in `err` when it cannot be written (ST_NOMEM when out of
+ * memory). Texts that did not come through escape_key() (error, endpoints) are
+ * passed through escape_text(), so the document is valid UTF-8 whatever a
+ * server said.
  */
 status report_write_json(const struct report *r, const char *path, char *err,
                          size_t errlen);

@@ -53,11 +53,14 @@
 
 #include "../io/conn.h"
 #include "cluster.h"
+#include "compare.h"
 #include "dest.h"
 #include "glob.h"
 #include "keyset.h"
 #include "log.h"
 #include "ranges.h"
+#include "sio.h"
+#include "structcopy.h"
 
 #define WALKS_MAX       2
 #define BATCH_KEYS      256
@@ -67,12 +70,15 @@
 #define REPAIR_WINDOW   15000 /* ms of acknowledged writes re-checked */
 #define FAILOVER_WAIT   60000 /* ms to wait for a replica to take over */
 #define RETRY_MAX       600   /* TRYAGAIN / CLUSTERDOWN retries per key */
+#define SLOW_MAX        1024  /* keys waiting for the slow lane */
+#define VERIFY_GROUP    128   /* keys verified in one pipeline */
 
 enum tag {
     TAG_SCAN = 1,
     TAG_PROBE,
     TAG_TXN_PART, /* MULTI's +OK and each +QUEUED */
     TAG_EXEC,
+    TAG_SIZES,
     TAG_RESTORE,
     TAG_VERIFY,
     TAG_SELECT,
@@ -122,6 +128,8 @@ struct batch {
     int n;
     int node;
     bool with_time;
+    bool lane;   /* read only TYPE: the keys go to the slow lane */
+    bool sizing; /* MEMORY USAGE in flight, the read after it */
     struct keyref keys[BATCH_KEYS];
 };
 
@@ -149,6 +157,14 @@ struct recent {
 struct keyq {
     struct keyref *items;
     size_t cap, head, n;
+};
+
+/* A key for the slow lane: a type-command copy, or verify's comparison. */
+struct slowkey {
+    struct keyref k;
+    int64_t deadline;      /* verify: the source's deadline */
+    uint64_t payload_hash; /* verify: the body of the source's payload */
+    bool dumped;           /* verify: the two above are set */
 };
 
 struct worker {
@@ -186,6 +202,14 @@ struct worker {
     size_t reads_out; /* keys in transactions in flight */
     size_t writes_out;
     struct wrec *free_recs;
+
+    /* The slow lane (sio.h): its own connections, used between services
+     * of the pipelines above. */
+    struct sio *sio;
+    struct sc_ctx sc;
+    struct slowkey *slow;
+    size_t slow_n, slow_cap;
+    char lane_token[40];
 
     /* --max-ops: a token bucket of source commands. */
     double tokens, rate, burst;
@@ -358,6 +382,17 @@ static bool selected(const struct worker *w, const char *k, size_t len)
     return false;
 }
 
+/* verify --sample N: a key whose hash falls in the sampled share, while
+ * the sample is not full. */
+static bool sampled(struct worker *w, const char *k, size_t len)
+{
+    if (!w->run->sample_every)
+        return true;
+    if (XXH3_64bits(k, len) % w->run->sample_every != 0)
+        return false;
+    return atomic_fetch_sub(&w->run->sample_left, 1) > 0;
+}
+
 /* Queues the keys of a SCAN reply that this walk owns: selected, not seen
  * before in this range, and (after a crossing) not claimed by the probe. */
 static status take_keys(struct worker *w, struct walk *wk, struct scanref *sr,
@@ -385,7 +420,7 @@ static status take_keys(struct worker *w, struct walk *wk, struct scanref *sr,
                      wk->r.index, wk->r.count, wk->r.db, WALK_KEYSET_MAX);
             return rc;
         }
-        if (!added)
+        if (!added || !sampled(w, k->str, k->len))
             continue;
         sr->refs++;
         rc = keyq_push(&w->todo,
@@ -565,6 +600,8 @@ static void on_probe(struct worker *w, struct walk *wk, redisReply *r)
 
 /* ---- reading keys -------------------------------------------------------- */
 
+static uint64_t payload_body_hash(const char *p, size_t len);
+
 static status add_cmd2(struct resp_buf *b, const char *cmd,
                        const struct keyref *k)
 {
@@ -617,45 +654,167 @@ static size_t txn_size(const struct worker *w, size_t n)
     return n;
 }
 
-/* Sends one transaction reading the first `n` keys of todo, which
- * txn_size() found to share a source node (and cluster slot). */
+/* Whether keys go to the slow lane for a type-command copy instead of
+ * being read with DUMP (verify always reads the source's payload). */
+static bool to_lane(const struct worker *w)
+{
+    return !w->run->verifying && atomic_load(&w->run->by_struct);
+}
+
+/* Hands a key to the slow lane, which then holds its reference. */
+static status slow_push(struct worker *w, struct keyref *k, int64_t deadline,
+                        const redisReply *payload)
+{
+    if (w->slow_n == w->slow_cap) {
+        size_t cap = w->slow_cap ? w->slow_cap * 2 : 256;
+        struct slowkey *p = realloc(w->slow, cap * sizeof(*p));
+        if (!p)
+            return ST_NOMEM;
+        w->slow = p;
+        w->slow_cap = cap;
+    }
+    struct slowkey *sk = &w->slow[w->slow_n++];
+    *sk = (struct slowkey){.k = *k, .deadline = deadline};
+    if (payload) {
+        sk->dumped = true;
+        sk->payload_hash = payload_body_hash(payload->str, payload->len);
+    }
+    k->sr = NULL;
+    return ST_OK;
+}
+
+/* Sends the transaction that reads a batch's keys: MULTI, [TIME], for each
+ * key [TYPE] DUMP and its deadline, EXEC; for the lane only TYPE. */
+static status send_read(struct worker *w, struct batch *bt)
+{
+    const char *ttl_cmd = w->run->use_pexpiretime ? "PEXPIRETIME" : "PTTL";
+    struct conn *src = w->srcs[bt->node];
+    status rc;
+
+    bt->sizing = false;
+    bt->with_time = !w->run->use_pexpiretime && !bt->lane;
+    conn_unit_begin(src);
+    rc = add_simple(src, "MULTI", NULL, TAG_TXN_PART);
+    if (rc == ST_OK && bt->with_time)
+        rc = add_simple(src, "TIME", NULL, TAG_TXN_PART);
+    for (int i = 0; i < bt->n && rc == ST_OK; i++) {
+        if (w->run->check_type)
+            rc = add_part(src, "TYPE", &bt->keys[i]);
+        if (rc == ST_OK && !bt->lane)
+            rc = add_part(src, "DUMP", &bt->keys[i]);
+        if (rc == ST_OK && !bt->lane)
+            rc = add_part(src, ttl_cmd, &bt->keys[i]);
+    }
+    if (rc == ST_OK)
+        rc = add_simple(src, "EXEC", bt, TAG_EXEC);
+    conn_unit_end(src);
+    return rc;
+}
+
+/* Sends MULTI, MEMORY USAGE k SAMPLES 1 for each key, EXEC: the sizes that
+ * decide, before any DUMP, which keys are too big for one (on_sizes). */
+static status send_sizes(struct worker *w, struct batch *bt)
+{
+    struct conn *src = w->srcs[bt->node];
+    status rc;
+
+    bt->sizing = true;
+    conn_unit_begin(src);
+    rc = add_simple(src, "MULTI", NULL, TAG_TXN_PART);
+    for (int i = 0; i < bt->n && rc == ST_OK; i++) {
+        struct resp_buf *b = conn_buf(src);
+        rc = resp_begin(b, 5);
+        if (rc == ST_OK)
+            rc = resp_arg_str(b, "MEMORY");
+        if (rc == ST_OK)
+            rc = resp_arg_str(b, "USAGE");
+        if (rc == ST_OK)
+            rc = resp_arg(b, bt->keys[i].name, bt->keys[i].len);
+        if (rc == ST_OK)
+            rc = resp_arg_str(b, "SAMPLES");
+        if (rc == ST_OK)
+            rc = resp_arg_str(b, "1");
+        if (rc == ST_OK)
+            conn_append_done(src, NULL, TAG_TXN_PART);
+    }
+    if (rc == ST_OK)
+        rc = add_simple(src, "EXEC", bt, TAG_SIZES);
+    conn_unit_end(src);
+    return rc;
+}
+
+static void batch_free(struct batch *bt)
+{
+    for (int i = 0; i < bt->n; i++)
+        scanref_put(bt->keys[i].sr);
+    free(bt);
+}
+
+/* Takes the first `n` keys of todo, which txn_size() found to share a
+ * source node (and cluster slot), into one batch and sends it: sized
+ * first where the source allows MEMORY USAGE, else read at once. */
 static status send_batch(struct worker *w, int n)
 {
     struct batch *bt = calloc(1, sizeof(*bt));
-    const char *ttl_cmd = w->run->use_pexpiretime ? "PEXPIRETIME" : "PTTL";
     status rc;
 
     if (!bt)
         return ST_NOMEM;
     bt->node = w->todo.items[w->todo.head].node;
-    struct conn *src = w->srcs[bt->node];
-    bt->with_time = !w->run->use_pexpiretime;
-    conn_unit_begin(src);
-    rc = add_simple(src, "MULTI", NULL, TAG_TXN_PART);
-    if (rc == ST_OK && bt->with_time)
-        rc = add_simple(src, "TIME", NULL, TAG_TXN_PART);
-
-    for (int i = 0; i < n && rc == ST_OK; i++) {
-        struct keyref k = keyq_pop(&w->todo);
-        bt->keys[bt->n++] = k;
-        if (w->run->check_type)
-            rc = add_part(src, "TYPE", &k);
-        if (rc == ST_OK)
-            rc = add_part(src, "DUMP", &k);
-        if (rc == ST_OK)
-            rc = add_part(src, ttl_cmd, &k);
-    }
-    if (rc == ST_OK)
-        rc = add_simple(src, "EXEC", bt, TAG_EXEC);
-    conn_unit_end(src);
+    bt->lane = to_lane(w);
+    for (int i = 0; i < n; i++)
+        bt->keys[bt->n++] = keyq_pop(&w->todo);
+    if (!bt->lane && w->run->size_first)
+        rc = send_sizes(w, bt);
+    else
+        rc = send_read(w, bt);
     if (rc != ST_OK) {
-        for (int i = 0; i < bt->n; i++)
-            scanref_put(bt->keys[i].sr);
-        free(bt);
+        batch_free(bt);
         return rc;
     }
     w->reads_out += (size_t)bt->n;
     return ST_OK;
+}
+
+/* The sizes of a batch's keys: those larger than one RESTORE may carry go
+ * to the slow lane (read in chunks, never DUMPed); the others are read. */
+static void on_sizes(struct worker *w, struct batch *bt, redisReply *r)
+{
+    int kept = 0;
+
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != (size_t)bt->n) {
+        const char *e =
+            r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply";
+        fail_run(w, strstr(e, "NOPERM") ? ST_NOPERM : ST_SERVER,
+                 "source: reading key sizes failed: %.300s", e);
+        w->reads_out -= (size_t)bt->n;
+        batch_free(bt);
+        freeReplyObject(r);
+        return;
+    }
+    for (int i = 0; i < bt->n; i++) {
+        const redisReply *u = r->element[i];
+        bool big = u->type == REDIS_REPLY_INTEGER &&
+                   (uint64_t)u->integer > w->run->dump_limit;
+        if (!big) {
+            bt->keys[kept++] = bt->keys[i];
+            continue;
+        }
+        w->reads_out--;
+        if (slow_push(w, &bt->keys[i], 0, NULL) != ST_OK)
+            fail_run(w, ST_NOMEM, "out of memory");
+    }
+    freeReplyObject(r);
+    bt->n = kept;
+    if (kept == 0) {
+        free(bt);
+        return;
+    }
+    if (send_read(w, bt) != ST_OK) {
+        fail_run(w, ST_NOMEM, "request buffer limit reached");
+        w->reads_out -= (size_t)bt->n;
+        batch_free(bt);
+    }
 }
 
 /* Settles a key that is not written: counts it and lets it go. A repair
@@ -842,17 +1001,24 @@ static void handle_key(struct worker *w, struct keyref *k,
         settle(w, k, &w->ctr->expired);
         return;
     }
-    if (w->cfg->dry_run) {
+    if (w->cfg->dry_run && !w->run->verifying) {
         settle(w, k, &w->ctr->copied);
         return;
     }
-    if (send_restore(w, k, dump, xr, deadline) != ST_OK)
+    status rc;
+    if (w->run->verifying)
+        rc = slow_push(w, k, deadline, dump);
+    else if (dump->len > w->run->dump_limit)
+        rc = slow_push(w, k, 0, NULL); /* too big for one RESTORE */
+    else
+        rc = send_restore(w, k, dump, xr, deadline);
+    if (rc != ST_OK)
         fail_run(w, ST_NOMEM, "out of memory");
 }
 
 static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
 {
-    size_t per_key = w->run->check_type ? 3 : 2;
+    size_t per_key = (w->run->check_type ? 1 : 0) + (bt->lane ? 0 : 2);
     size_t first = bt->with_time ? 1 : 0;
     struct execref *xr = NULL;
 
@@ -885,7 +1051,10 @@ static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
             }
             el++;
         }
-        handle_key(w, k, el, xr, time_ms);
+        if (bt->lane && slow_push(w, k, 0, NULL) != ST_OK)
+            fail_run(w, ST_NOMEM, "out of memory");
+        else if (!bt->lane)
+            handle_key(w, k, el, xr, time_ms);
         if (k->sr) /* not handed to a write record */
             scanref_put(k->sr);
     }
@@ -1030,6 +1199,13 @@ static void retry_later(struct worker *w, struct wrec *rec, const char *e)
     park(w, rec, delay_ms * 1000);
 }
 
+/* RESTORE's refusals of a payload the destination cannot read. */
+static bool payload_refused(const struct worker *w, const char *e)
+{
+    return w->cfg->mode == MODE_AUTO &&
+           (strstr(e, "payload version") || strstr(e, "Bad data format"));
+}
+
 static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
                        redisReply *r)
 {
@@ -1064,6 +1240,16 @@ static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
         } else {
             conflict(w, rec);
         }
+    } else if (e && payload_refused(w, e)) {
+        /* Another RDB version, or a module the destination lacks: this
+         * key and, once one is refused, every later one by type
+         * commands. */
+        atomic_store(&w->run->payload_refused, true);
+        atomic_store(&w->run->by_struct, true);
+        if (slow_push(w, &rec->k, 0, NULL) != ST_OK)
+            fail_run(w, ST_NOMEM, "out of memory");
+        w->writes_out--;
+        wrec_put(w, rec);
     } else if (e && cluster && redirected(w, rec, e)) {
         /* sent again */
     } else if (e && cluster && transient_cluster_error(e)) {
@@ -1139,12 +1325,10 @@ static void source_refused(struct worker *w, const char *e)
  */
 static void on_dropped(struct worker *w, void *ctx, uint32_t tag)
 {
-    if (tag == TAG_EXEC) {
+    if (tag == TAG_EXEC || tag == TAG_SIZES) {
         struct batch *bt = ctx;
-        for (int i = 0; i < bt->n; i++)
-            scanref_put(bt->keys[i].sr);
         w->reads_out -= (size_t)bt->n;
-        free(bt);
+        batch_free(bt);
     } else if ((tag == TAG_RESTORE || tag == TAG_VERIFY) && w->rerouting) {
         struct wrec *rec = ctx;
         rec->resent = true;
@@ -1179,6 +1363,9 @@ static void on_reply(void *owner, void *ctx, uint32_t tag, unsigned flags,
     case TAG_EXEC:
         on_exec(w, ctx, r);
         return;
+    case TAG_SIZES:
+        on_sizes(w, ctx, r);
+        return;
     case TAG_RESTORE:
         on_restore(w, ctx, flags, r);
         return;
@@ -1189,6 +1376,306 @@ static void on_reply(void *owner, void *ctx, uint32_t tag, unsigned flags,
         break;
     }
     freeReplyObject(r);
+}
+
+/* ---- the slow lane ------------------------------------------------------- */
+
+static struct conn_cfg conn_settings(struct worker *w);
+static int dst_db_of(const struct worker *w, int src_db);
+
+static status open_lane(struct worker *w)
+{
+    char err[512];
+    struct sio_cfg sc = {
+        .src_nodes = w->run->src_nodes,
+        .n_src_nodes = w->run->n_src_nodes,
+        .src = conn_settings(w),
+        .dst_seed = w->cfg->dry_run ? NULL : &w->cfg->dest,
+        .dst_topo = w->run->dst_topo,
+        .dst = conn_settings(w),
+        .force_poll = w->run->force_poll,
+    };
+
+    sc.src.role = "source";
+    sc.src.client_name = w->client_src;
+    sc.src.no_touch = w->run->no_touch;
+    sc.src.readonly = w->run->src_readonly;
+    sc.dst.role = "destination";
+    sc.dst.client_name = w->client_dst;
+    sc.dst.check_restart = true;
+    status rc = sio_open(&w->sio, &sc, err, sizeof(err));
+    if (rc != ST_OK) {
+        fail_run(w, rc, "%s", err);
+        return rc;
+    }
+    snprintf(w->lane_token, sizeof(w->lane_token), "%s-%d", w->run->token,
+             w->id);
+    w->sc = (struct sc_ctx){
+        .sio = w->sio,
+        .use_pexpiretime = w->run->use_pexpiretime,
+        .src_cluster = w->run->src_cluster,
+        .max_bulk = w->run->max_bulk,
+        .token = w->lane_token,
+    };
+    return ST_OK;
+}
+
+/* Counts a lane key that met a key already on the destination. */
+static void lane_conflict(struct worker *w, struct slowkey *sk)
+{
+    if (sk->k.repair || w->cfg->on_conflict == CONFLICT_SKIP) {
+        settle(w, &sk->k, sk->k.repair ? NULL : &w->ctr->skipped);
+        return;
+    }
+    failures_add(&w->run->failures, sk->k.name, sk->k.len,
+                 w->cfg->on_conflict == CONFLICT_FAIL
+                     ? "exists on the destination (--on-conflict fail)"
+                     : "appeared on the destination during the run, written "
+                       "by another client; left as it was");
+    settle(w, &sk->k, &w->ctr->failed);
+}
+
+static void lane_settle(struct worker *w, struct slowkey *sk,
+                        const struct sc_result *res)
+{
+    switch (res->out) {
+    case SC_COPIED:
+        if (sk->k.repair) {
+            counter_add(&w->ctr->rewritten, 1);
+        } else {
+            counter_add(&w->ctr->bytes, res->bytes);
+            counter_add(&w->ctr->by_struct, 1);
+        }
+        settle(w, &sk->k, &w->ctr->copied);
+        break;
+    case SC_GONE:
+        settle(w, &sk->k, &w->ctr->skipped);
+        break;
+    case SC_EXPIRED:
+        settle(w, &sk->k, &w->ctr->expired);
+        break;
+    case SC_EXISTS:
+        lane_conflict(w, sk);
+        break;
+    case SC_FAILED:
+        failures_add(&w->run->failures, sk->k.name, sk->k.len, res->why);
+        if (sk->k.repair) {
+            atomic_fetch_sub_explicit(&w->ctr->copied, 1, memory_order_relaxed);
+            counter_add(&w->ctr->failed, 1);
+        }
+        settle(w, &sk->k, &w->ctr->failed);
+        break;
+    }
+}
+
+/* One key by type commands. */
+static void lane_copy(struct worker *w, struct slowkey *sk)
+{
+    struct sc_result res = {0};
+    struct sc_key k = {
+        .name = sk->k.name,
+        .len = sk->k.len,
+        .node = sk->k.node,
+        .src_db = w->src_db,
+        .dst_db = dst_db_of(w, w->src_db),
+        .replace = w->cfg->on_conflict == CONFLICT_REPLACE && !sk->k.repair,
+    };
+
+    if (w->cfg->dry_run) {
+        settle(w, &sk->k, &w->ctr->copied);
+        return;
+    }
+    status rc = sc_copy(&w->sc, &k, &res);
+    if (rc != ST_OK) {
+        fail_run(w, rc, "%s", sio_error(w->sio));
+        return;
+    }
+    lane_settle(w, sk, &res);
+}
+
+/* Counts one key verify compared, and lists a difference. */
+static void verified(struct worker *w, struct slowkey *sk,
+                     const struct cmp_result *res)
+{
+    static const size_t offsets[] = {
+        [CMP_MISSING] = offsetof(struct counters, diff_missing),
+        [CMP_EXTRA] = offsetof(struct counters, diff_extra),
+        [CMP_TYPE] = offsetof(struct counters, diff_type),
+        [CMP_VALUE] = offsetof(struct counters, diff_value),
+        [CMP_TTL] = offsetof(struct counters, diff_ttl),
+    };
+
+    counter_add(&w->ctr->scanned, 1); /* for the progress line */
+    if (res->kind == CMP_GONE) {      /* gone from the source meanwhile */
+        scanref_put(sk->k.sr);
+        sk->k.sr = NULL;
+        return;
+    }
+    counter_add(&w->ctr->compared, 1);
+    if (res->kind == CMP_EQUAL) {
+        counter_add(&w->ctr->equal, 1);
+    } else {
+        counter_add((_Atomic uint64_t *)((char *)w->ctr + offsets[res->kind]),
+                    1);
+        failures_add_kind(&w->run->diffs, sk->k.name, sk->k.len,
+                          cmp_kind_name(res->kind), res->detail);
+    }
+    scanref_put(sk->k.sr);
+    sk->k.sr = NULL;
+}
+
+/* The destination's deadline from PTTL read at `now`: 0 for none. */
+static int64_t pttl_deadline(const redisReply *r, int64_t now)
+{
+    return r->type == REDIS_REPLY_INTEGER && r->integer >= 0 ? now + r->integer
+                                                             : 0;
+}
+
+/* Compares one key from its destination PTTL and DUMP. Equal payloads
+ * settle it here; false when it needs the full comparison of compare.c. */
+static bool verify_fast(struct worker *w, struct slowkey *sk,
+                        const redisReply *ttl, const redisReply *dump,
+                        int64_t now)
+{
+    struct cmp_result res = {.kind = CMP_EQUAL};
+
+    if (sk->deadline && sk->deadline <= now) { /* expired meanwhile */
+        res.kind = CMP_GONE;
+        verified(w, sk, &res);
+        return true;
+    }
+    if (!sk->dumped || !dump || dump->type != REDIS_REPLY_STRING ||
+        payload_body_hash(dump->str, dump->len) != sk->payload_hash)
+        return false;
+    int64_t d = pttl_deadline(ttl, now);
+    int64_t gap = d > sk->deadline ? d - sk->deadline : sk->deadline - d;
+    if ((d == 0) != (sk->deadline == 0) || gap > w->cfg->ttl_tolerance_ms) {
+        res.kind = CMP_TTL;
+        if (d == 0 || sk->deadline == 0)
+            snprintf(res.detail, sizeof(res.detail), "%s",
+                     d == 0 ? "lost TTL" : "gained TTL");
+        else
+            snprintf(res.detail, sizeof(res.detail), "deadline %lld ms %s",
+                     (long long)gap, d > sk->deadline ? "later" : "earlier");
+    }
+    verified(w, sk, &res);
+    return true;
+}
+
+/* The full comparison of one key (compare.c). */
+static status verify_full(struct worker *w, struct slowkey *sk)
+{
+    struct cmp_result res = {.kind = CMP_EQUAL};
+    struct cmp_ctx cc = {
+        .sio = w->sio,
+        .use_pexpiretime = w->run->use_pexpiretime,
+        .ttl_tolerance = w->cfg->ttl_tolerance_ms,
+    };
+    struct cmp_key k = {
+        .name = sk->k.name,
+        .len = sk->k.len,
+        .node = sk->k.node,
+        .src_db = w->src_db,
+        .dst_db = dst_db_of(w, w->src_db),
+    };
+    status rc = cmp_key(&cc, &k, &res);
+    if (rc == ST_OK)
+        verified(w, sk, &res);
+    else
+        fail_run(w, rc, "verify: %s", res.detail);
+    return rc;
+}
+
+/* The lane keys from `first` that live on the same destination node, at
+ * most VERIFY_GROUP: one pipeline of PTTL and DUMP. */
+static size_t verify_group_size(struct worker *w, size_t first)
+{
+    const struct slowkey *a = &w->slow[first];
+    int node = sio_dst_node(w->sio, cluster_slot(a->k.name, a->k.len));
+    size_t n = 1;
+
+    while (first + n < w->slow_n && n < VERIFY_GROUP) {
+        const struct slowkey *b = &w->slow[first + n];
+        if (sio_dst_node(w->sio, cluster_slot(b->k.name, b->k.len)) != node)
+            break;
+        n++;
+    }
+    return n;
+}
+
+static status verify_group(struct worker *w, size_t first, size_t n)
+{
+    const struct slowkey *a = &w->slow[first];
+    bool again = true;
+    status rc = ST_OK;
+
+    for (int tries = 0; again && tries < 50 && rc == ST_OK; tries++) {
+        sio_begin(w->sio, SIO_DST, cluster_slot(a->k.name, a->k.len),
+                  dst_db_of(w, w->src_db));
+        for (size_t i = first; i < first + n && rc == ST_OK; i++) {
+            const char *argv[2] = {"PTTL", w->slow[i].k.name};
+            size_t lens[2] = {4, w->slow[i].k.len};
+            rc = sio_cmd(w->sio, 2, argv, lens);
+            argv[0] = "DUMP";
+            if (rc == ST_OK)
+                rc = sio_cmd(w->sio, 2, argv, lens);
+        }
+        if (rc == ST_OK)
+            rc = sio_send(w->sio, &again);
+    }
+    if (rc == ST_OK && again) {
+        fail_run(w, ST_SERVER, "destination %s kept redirecting reads",
+                 sio_node_name(w->sio));
+        return ST_SERVER;
+    }
+    /* The full comparisons use the lane too: first settle every key the
+     * replies decide, then compare the others one by one. */
+    bool full[VERIFY_GROUP] = {false};
+    int64_t now = wall_ms();
+    for (size_t i = 0; i < n && rc == ST_OK; i++)
+        full[i] = !verify_fast(w, &w->slow[first + i], sio_reply(w->sio, 2 * i),
+                               sio_reply(w->sio, 2 * i + 1), now);
+    for (size_t i = 0; i < n && rc == ST_OK; i++)
+        if (full[i])
+            rc = verify_full(w, &w->slow[first + i]);
+    return rc;
+}
+
+static void lane_verify(struct worker *w)
+{
+    for (size_t i = 0; i < w->slow_n && !aborted(w);) {
+        size_t n = verify_group_size(w, i);
+        status rc = verify_group(w, i, n);
+        if (rc != ST_OK) {
+            if (!aborted(w)) /* verify_one has said why */
+                fail_run(w, rc, "verify: %s", sio_error(w->sio));
+            return;
+        }
+        i += n;
+    }
+}
+
+/* Lets go of the lane's keys (the ones not run when stopping). */
+static void lane_clear(struct worker *w)
+{
+    for (size_t i = 0; i < w->slow_n; i++)
+        scanref_put(w->slow[i].k.sr);
+    w->slow_n = 0;
+}
+
+/* Runs every key waiting in the slow lane. */
+static void run_lane(struct worker *w)
+{
+    if (w->slow_n == 0 || aborted(w))
+        return;
+    if (!w->sio && open_lane(w) != ST_OK)
+        return;
+    if (w->run->verifying)
+        lane_verify(w);
+    else
+        for (size_t i = 0; i < w->slow_n && !aborted(w); i++)
+            lane_copy(w, &w->slow[i]);
+    lane_clear(w);
 }
 
 /* ---- a lost destination node --------------------------------------------- */
@@ -1269,7 +1756,7 @@ static bool idle(const struct worker *w)
         if (w->walks[i].active)
             return false;
     return w->todo.n == 0 && w->reads_out == 0 && w->writes_out == 0 &&
-           src_outstanding(w) == 0 &&
+           w->slow_n == 0 && src_outstanding(w) == 0 &&
            (!w->dst || dest_outstanding(w->dst) == 0);
 }
 
@@ -1420,9 +1907,16 @@ static void issue_scans(struct worker *w)
 static void issue_reads(struct worker *w)
 {
     size_t window = (size_t)w->cfg->pipeline;
-    double per_key = w->run->check_type ? 3 : 2;
+    double per_key =
+        (w->run->check_type ? 3 : 2) + (w->run->size_first ? 1 : 0);
 
-    while (w->todo.n > 0 && !aborted(w)) {
+    while (w->todo.n > 0 && !aborted(w) && w->slow_n < SLOW_MAX) {
+        if (to_lane(w) && !w->run->check_type) { /* nothing to read first */
+            struct keyref k = keyq_pop(&w->todo);
+            if (slow_push(w, &k, 0, NULL) != ST_OK)
+                fail_run(w, ST_NOMEM, "out of memory");
+            continue;
+        }
         size_t n = txn_size(w, w->todo.n < BATCH_KEYS ? w->todo.n : BATCH_KEYS);
         if (w->rate > 0 && n * per_key > w->burst)
             n = (size_t)(w->burst / per_key) ? (size_t)(w->burst / per_key) : 1;
@@ -1527,6 +2021,7 @@ static void run_loop(struct worker *w)
             issue_scans(w);
             issue_reads(w);
             issue_retries(w);
+            run_lane(w);
             if (finished(w))
                 break;
         }
@@ -1551,6 +2046,9 @@ static void worker_cleanup(struct worker *w)
     }
     dest_free(w->dst);
     w->dst = NULL;
+    lane_clear(w);
+    sio_free(w->sio);
+    w->sio = NULL;
     /* Parked writes and queued keys reference replies: release them. */
     while (w->retry_head) {
         struct wrec *rec = w->retry_head;
@@ -1605,6 +2103,7 @@ static void worker_free(struct worker *w)
         free(r);
     }
     free(w->todo.items);
+    free(w->slow);
     free(w->srcs);
     free(w->recent);
     free(w->repairs);

@@ -185,3 +185,72 @@ def watch_table(client, db=0, every_s=0.02):
     bg = Background(lambda: seen.add(table_state(client, db)), interval=every_s)
     bg.seen = seen
     return bg
+
+
+# ---- verify's report ------------------------------------------------------
+
+DIFF_KINDS = ("missing", "extra", "type", "value", "ttl")
+VERIFY_FIELDS = ("status", "keys_compared", "keys_equal", "differences", "diffs",
+                 "elapsed_seconds")
+
+
+def check_verify_fields(v, res, where="the verify report"):
+    """The fields of a verify report (or of copy --verify's "verify"
+    object) are there and agree with each other: a count per kind, the
+    listed diffs with a valid kind, an escaped key and a detail, as many
+    listed of each kind as counted (when fewer than 1,000 in all), and no
+    more keys equal than compared. Returns `v`."""
+    assert isinstance(v, dict), f"{where} is not an object: {v!r}" + res.describe()
+    missing = [k for k in VERIFY_FIELDS if k not in v]
+    assert not missing, f"{where} lacks {missing}" + res.describe()
+    d = v["differences"]
+    assert isinstance(d, dict) and all(isinstance(d.get(k), int) for k in DIFF_KINDS), (
+        f"{where}: differences must hold an integer count of each of {DIFF_KINDS}: {d!r}"
+        + res.describe())
+    assert 0 <= v["keys_equal"] <= v["keys_compared"], (
+        f"{where}: keys_equal {v['keys_equal']} vs keys_compared {v['keys_compared']}"
+        + res.describe())
+    diffs = v["diffs"]
+    assert isinstance(diffs, list) and len(diffs) <= 1000, (
+        f"{where}: diffs must be a list of at most 1,000" + res.describe())
+    for item in diffs:
+        assert isinstance(item, dict) and item.get("kind") in DIFF_KINDS, (
+            f"{where}: a diff with no valid kind: {item!r}" + res.describe())
+        assert isinstance(item.get("key"), str) and unescape_key(item["key"]) is not None, (
+            f"{where}: a diff whose key is not in the escaped form: {item!r}" + res.describe())
+        assert isinstance(item.get("detail"), str), (
+            f"{where}: a diff without a detail text: {item!r}" + res.describe())
+    total = sum(d[k] for k in DIFF_KINDS)
+    if total < 1000:
+        listed = {k: sum(1 for i in diffs if i["kind"] == k) for k in DIFF_KINDS}
+        assert listed == {k: d[k] for k in DIFF_KINDS}, (
+            f"{where}: diffs listed per kind {listed} do not match the counts {d}"
+            + res.describe())
+    return v
+
+
+def expect_verify_report(res, status, **fields):
+    """verify's --report: exists, has `status`, the given fields (e.g.
+    keys_compared=100, differences={...} compares the whole dict), and its
+    fields agree (check_verify_fields). Returns the report."""
+    r = res.report
+    assert r is not None, "no --report file was written" + res.describe()
+    assert "_unparsable_report" not in r, "the report is not valid JSON" + res.describe()
+    check_verify_fields(r, res)
+    assert r["status"] == status, (
+        f"verify report status {r['status']!r}, expected {status!r}" + res.describe())
+    for k, want in fields.items():
+        got = r.get(k)
+        if k == "differences":
+            got = {x: got.get(x) for x in DIFF_KINDS}
+            want = {x: want.get(x, 0) for x in DIFF_KINDS}
+        assert got == want, f"verify report {k} = {got!r}, expected {want!r}" + res.describe()
+    return r
+
+
+def diffs_by_key(v):
+    """{raw key: set of kinds} of a verify report's listed diffs."""
+    out = {}
+    for item in v["diffs"]:
+        out.setdefault(unescape_key(item["key"]), set()).add(item["kind"])
+    return out

@@ -165,6 +165,9 @@ class Tool:
     def start_copy(self, src, dst, *args, **kw):
         return self.start("copy", src, dst, *args, **kw)
 
+    def verify(self, src, dst, *args, **kw):
+        return self.run("verify", src, dst, *args, **kw)
+
     def rundir_cwd(self):
         """A fresh run folder's cwd, for tests that put a .env there first;
         pass it back as cwd=."""

@@ -1,0 +1,399 @@
+"""Keys rebuilt with type commands (issue 5): `--mode struct`, the fallback
+of `--mode auto` when the destination refuses a payload (Valkey 8 into
+Redis 7.0) or a value is too big for one request (a destination with
+`proto-max-bulk-len 1mb`), streams with their groups and pending entries,
+and the temporary keys a killed run leaves behind.
+
+Truth is read from the servers with redis-py: every key's type, value and
+absolute deadline (rmtest.compare, deadlines within 1 s), `XINFO STREAM key
+FULL` of every stream (rmtest.streams, without the times a copy cannot
+keep), and the destination's DBSIZE; the report's counters are checked
+against the source's own key count.
+
+The report field `keys_by_type_commands` counts the keys written with type
+commands rather than RESTORE.
+
+The first test checks the suite's own stream builders and normaliser and
+passes without the tool.
+"""
+
+import re
+
+import pytest
+
+from rmtest import bigkeys, compare, data, streams
+from rmtest.checks import escape_key, expect_exit, expect_report, unescape_key
+from rmtest.memory import MIB, run_measured
+from rmtest.refcopy import reference_copy
+
+TMP_PREFIX = b"__redis-migrate:tmp:"
+STREAM_TTL_MS = 5 * data.HOUR_MS
+RSS_LIMIT_MIB = 100
+ONE_MB = 1024 * 1024
+
+
+# ---- helpers ------------------------------------------------------------------
+
+def fill_every_type(c, kind):
+    """Every type and encoding with and without TTLs, binary names, and
+    streams with groups, pending entries, empty consumers and deleted
+    entries. Returns (key count, stream keys)."""
+    data.fill_all_types(c, kind, prefix=b"p:")
+    data.fill_all_types(c, kind, prefix=b"t:", ttl=True, seed=5)
+    data.fill_binary_names(c)
+    streams.fill_streams(c, prefix=b"xs:", ttl_ms=STREAM_TTL_MS)
+    return c.dbsize(), stream_keys(c)
+
+
+def stream_keys(c):
+    return sorted(compare.scan_keys(c, type_="stream"))
+
+
+def by_type_commands(res):
+    r = res.report or {}
+    assert isinstance(r.get("keys_by_type_commands"), int), (
+        "the report has no integer keys_by_type_commands" + res.describe())
+    return r["keys_by_type_commands"]
+
+
+def expect_streams_equal(c, d, keys, layout=False, context=""):
+    problems = streams.xinfo_problems(c, d, keys, layout=layout)
+    compare.fail_with(problems, f"streams differ{context}")
+
+
+def expect_equal_copy(res, c, d, n, stream_list, layout=False):
+    """Exit 0, every key copied (counted against the source's own n), the
+    destination equal key by key with n keys, and every stream's XINFO
+    STREAM FULL equal."""
+    expect_exit(res, 0)
+    expect_report(res, "ok", keys_scanned=n, keys_copied=n, keys_skipped=0,
+                  keys_expired=0, keys_failed=0)
+    compare.assert_copied(c, d, expect_dbsize=n, context=res.describe())
+    expect_streams_equal(c, d, stream_list, layout=layout, context=res.describe())
+
+
+def tmp_keys(d):
+    return {k for k in compare.scan_keys(d) if k.startswith(TMP_PREFIX)}
+
+
+# ---- the suite's own stream helpers (pass without the tool) -------------------------
+
+@pytest.mark.parametrize("kind", ["redis7", "valkey8"])
+def test_fixture_streams_have_groups_pels_empty_consumers_and_deletions_and_the_normaliser_catches_changes(
+        servers, kind):
+    src, dst = servers.start(kind, name="source"), servers.start(kind, name="destination")
+    c, d = src.client(), dst.client()
+    keys = streams.fill_streams(c, prefix=b"xs:", ttl_ms=STREAM_TTL_MS, pending_of_deleted=True)
+
+    # What the issue asks the streams to hold.
+    full = {k: streams.xinfo_full(c, k) for k in keys}
+    g = full[b"xs:groups"]
+    assert [x["name"] for x in g["groups"]] == [b"g1", b"g2"]
+    assert g["max-deleted-entry-id"] != b"0-0" and g["length"] < g["entries-added"]
+    assert g["last-generated-id"] != g["entries"][-1][0], "the last entry should be deleted"
+    g1 = g["groups"][0]
+    pel = {x["name"]: x["pel-count"] for x in g1["consumers"]}
+    assert pel[b"alice"] > 0 and pel[b"bob"] > 0 and pel[b"idle-one"] == 0
+    assert any(count > 1 for _id, _cons, count in g1["pending"]), "no entry delivered twice"
+    assert full[b"xs:empty-with-group"]["length"] == 0 and full[b"xs:empty-with-group"]["groups"]
+    assert full[b"xs:mkstream-group"]["length"] == 0
+    pod = full[b"xs:pending-of-deleted"]
+    existing = {e[0] for e in pod["entries"]}
+    dangling = [p for grp in pod["groups"] for p in grp["pending"] if p[0] not in existing]
+    assert len(dangling) >= 11, f"pending entries of deleted entries: {dangling}"
+
+    # A DUMP/RESTORE copy is equal, layout included.
+    reference_copy(c, d)
+    assert streams.xinfo_problems(c, d, keys, layout=True) == []
+    compare.assert_copied(c, d)
+
+    # Each change is caught and named.
+    d.xgroup_setid(b"xs:groups", "g2", id="0")
+    d.xclaim(b"xs:groups-2", "g1", "alice", 0, [full[b"xs:groups-2"]["groups"][0]["pending"][-1][0]])
+    d.xgroup_delconsumer(b"xs:empty-with-group", "g", "reader")
+    d.xadd(b"xs:no-groups", {b"new": b"entry"})
+    problems = streams.xinfo_problems(c, d, keys)
+    assert len(problems) == 4, problems
+    for k in (b"xs:groups", b"xs:groups-2", b"xs:empty-with-group", b"xs:no-groups"):
+        assert any(f"stream {compare.esc(k)}:" in p for p in problems), (k, problems)
+
+
+# ---- every type across versions -------------------------------------------------------
+
+def test_auto_mode_valkey8_to_redis7_rebuilds_every_key_with_type_commands_and_arrives_equal(
+        servers, run_copy):
+    src = servers.start("valkey8", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    n, sk = fill_every_type(c, "valkey8")
+
+    res = run_copy(src, dst)
+
+    expect_equal_copy(res, c, d, n, sk)
+    # The destination refuses Valkey 8's payloads: once one is refused,
+    # every key goes by type commands.
+    assert by_type_commands(res) == n, (
+        f"keys_by_type_commands {by_type_commands(res)}, expected every key ({n})"
+        + res.describe())
+    assert not tmp_keys(d)
+
+
+def test_auto_mode_redis7_to_valkey8_goes_by_restore(servers, run_copy):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("valkey8", name="destination")
+    c, d = src.client(), dst.client()
+    n, sk = fill_every_type(c, "redis7")
+
+    res = run_copy(src, dst)
+
+    expect_equal_copy(res, c, d, n, sk)
+    assert by_type_commands(res) == 0, (
+        "Valkey 8 reads Redis 7.0's payloads: no key should go by type commands"
+        + res.describe())
+
+
+@pytest.mark.parametrize("kind", ["redis7", "valkey8"])
+def test_struct_mode_between_servers_of_the_same_kind_arrives_equal(servers, run_copy, kind):
+    src = servers.start(kind, name="source")
+    dst = servers.start(kind, name="destination")
+    c, d = src.client(), dst.client()
+    n, sk = fill_every_type(c, kind)
+
+    res = run_copy(src, dst, "--mode", "struct")
+
+    expect_equal_copy(res, c, d, n, sk)
+    assert by_type_commands(res) == n, (
+        f"--mode struct: keys_by_type_commands {by_type_commands(res)}, expected {n}"
+        + res.describe())
+    assert not tmp_keys(d)
+
+
+MISMATCH = re.compile(r"(?i)version|format|rdb|payload")
+
+
+def test_dump_mode_valkey8_to_redis7_fails_every_key_or_refuses_up_front_and_writes_nothing(
+        servers, run_copy):
+    src = servers.start("valkey8", name="source")
+    dst = servers.start("redis7", name="destination")
+    c = src.client()
+    data.fill_all_types(c, "valkey8", prefix=b"p:")
+    data.fill_strings(c, 200, prefix=b"s:", ttl_every=2)
+    n = c.dbsize()
+
+    res = run_copy(src, dst, "--mode", "dump")
+
+    assert res.code in (2, 3), (
+        f"exit {res.code}: --mode dump into a server that cannot read the payloads "
+        "must fail every key (3) or refuse up front (2)" + res.describe())
+    assert compare.dbsizes(dst) == {}, (
+        f"something was written to the destination: {compare.dbsizes(dst)}" + res.describe())
+    if res.code == 2:
+        errors = "\n".join(res.error_lines())
+        assert MISMATCH.search(errors), (
+            "the refusal does not say that the destination cannot read the source's "
+            "payload format/version" + res.describe())
+        if res.report is not None:
+            assert res.report.get("status") == "failed", res.describe()
+    else:
+        r = expect_report(res, "partial", keys_scanned=n, keys_copied=0, keys_failed=n)
+        assert len(r["failed_keys"]) == n and all(f.get("error") for f in r["failed_keys"]), (
+            "every key should be listed with its error" + res.describe())
+        assert MISMATCH.search(r["failed_keys"][0]["error"] + res.stderr), (
+            "no message says that the payload format/version is refused" + res.describe())
+
+
+# ---- streams: XINFO STREAM FULL equal -----------------------------------------------
+
+STREAM_CASES = [("redis7", "redis7", "struct"), ("redis7", "redis7", "dump"),
+                ("valkey8", "redis7", "auto")]
+
+
+def _scramble_destination_streams(d, keys):
+    """Changes each destination stream the way a replace must undo: a group
+    moved, a group and a consumer added, an entry added, one acked."""
+    for k in keys:
+        groups = d.xinfo_groups(k)
+        if groups:
+            d.xgroup_setid(k, groups[0]["name"], id="0")
+            d.xgroup_createconsumer(k, groups[0]["name"], "intruder")
+        d.xgroup_create(k, "dest-only-group", id="0")
+        d.xadd(k, {b"dest": b"only"})
+
+
+@pytest.mark.parametrize("src_kind,dst_kind,mode", STREAM_CASES,
+                         ids=[f"{a}->{b}-{m}" for a, b, m in STREAM_CASES])
+def test_streams_with_groups_pels_and_deletions_have_equal_xinfo_full_also_after_a_replace_run(
+        servers, run_copy, src_kind, dst_kind, mode):
+    src = servers.start(src_kind, name="source")
+    dst = servers.start(dst_kind, name="destination")
+    c, d = src.client(), dst.client()
+    keys = streams.fill_streams(c, prefix=b"xs:", ttl_ms=STREAM_TTL_MS)
+    keys += streams.fill_streams(c, prefix=b"{tag}xs:")
+    n = c.dbsize()
+    layout = mode == "dump"
+
+    by_type = 0 if mode == "dump" else n   # valkey8 -> redis7: every key
+
+    res = run_copy(src, dst, "--mode", mode)
+    expect_equal_copy(res, c, d, n, keys, layout=layout)
+    assert by_type_commands(res) == by_type, res.describe()
+
+    _scramble_destination_streams(d, keys)
+    assert streams.xinfo_problems(c, d, keys), "the scramble changed nothing"
+    res2 = run_copy(src, dst, "--mode", mode, "--on-conflict", "replace")
+    expect_equal_copy(res2, c, d, n, keys, layout=layout)
+    assert by_type_commands(res2) == by_type, res2.describe()
+
+
+def test_struct_mode_keeps_pending_entries_whose_stream_entries_were_trimmed_or_deleted(
+        servers, run_copy):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    key = b"capped"
+    streams.build_stream_pending_of_deleted(c, key)
+    n = c.dbsize()
+
+    res = run_copy(src, dst, "--mode", "struct")
+
+    expect_equal_copy(res, c, d, n, [key])
+
+
+# ---- big keys into a destination that takes at most 1 MB per argument --------------
+
+# The hash's values are 240 bytes each: about 120 MB of data in one key,
+# more than the memory limit, so that a tool that read a whole key at once
+# (HGETALL, one DUMP parsed into replies) could not stay under it.
+HASH_VALUE_BYTES = 240
+BIG = {  # key: (builder, elements, TTL)
+    b"big:list": (bigkeys.big_list, 1_000_000, True),
+    b"big:hash": (lambda c, k, n: bigkeys.big_hash(c, k, n, value_size=HASH_VALUE_BYTES),
+                  500_000, False),
+    b"big:zset": (bigkeys.big_zset, 200_000, True),
+    b"big:stream": (bigkeys.big_stream, 100_000, True),
+}
+
+
+@pytest.mark.slow
+def test_big_list_hash_zset_and_stream_into_a_1mb_bulk_limit_arrive_equal_with_ttls_in_under_100mib(
+        servers, rm_bin, tmp_path):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", "proto-max-bulk-len 1mb", name="destination")
+    c, d = src.client(), dst.client()
+    assert int(d.config_get("proto-max-bulk-len")["proto-max-bulk-len"]) == ONE_MB
+    for key, (build, count, ttl) in BIG.items():
+        build(c, key, count)
+        if ttl:
+            c.pexpire(key, 6 * data.HOUR_MS)
+        size = bigkeys.dump_size(c, key)
+        assert size > 2 * ONE_MB, f"{key!r}: DUMP payload {size} bytes, not big enough"
+    data.fill_strings(c, 300, prefix=b"small:", ttl_every=3)
+    c.hset(b"small:hash", mapping={b"a": b"1"})
+    n = c.dbsize()
+    hash_bytes = int(c.memory_usage(b"big:hash", samples=0))
+    assert hash_bytes > RSS_LIMIT_MIB * ONE_MB, (
+        f"big:hash uses {hash_bytes} bytes on the source: it should exceed the memory limit")
+
+    res, kib, how = run_measured(rm_bin, tmp_path / "measured", "copy", src, dst, timeout=600)
+
+    expect_equal_copy(res, c, d, n, [b"big:stream"])
+    assert len(BIG) <= by_type_commands(res) <= n, (
+        f"keys_by_type_commands {by_type_commands(res)}: the {len(BIG)} big keys cannot "
+        "go by one RESTORE into this destination" + res.describe())
+    assert 0 < kib < RSS_LIMIT_MIB * MIB, (
+        f"peak RSS {kib / MIB:.1f} MiB ({how}) while copying the big keys, limit "
+        f"{RSS_LIMIT_MIB} MiB" + res.describe())
+
+
+SIZE_2MIB = re.compile(r"2097152|2(?:\.0+)?\s*(?:MiB|MB|M)\b", re.I)
+LIMIT_1MB = re.compile(r"1048576|1(?:\.0+)?\s*(?:MiB|MB|M|mb)\b|proto-max-bulk-len", re.I)
+
+
+def test_a_2mib_string_into_a_1mb_bulk_limit_fails_by_name_with_size_and_limit_and_the_rest_go_on(
+        servers, run_copy):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", "proto-max-bulk-len 1mb", name="destination")
+    c, d = src.client(), dst.client()
+    big = b"huge:string"
+    bigkeys.big_string(c, big, 2 * ONE_MB)
+    # Beside it: small keys, a string just under the limit, and a list and a
+    # hash whose payloads are over it (they fit as elements in chunks).
+    data.fill_strings(c, 200, prefix=b"s:", ttl_every=3)
+    bigkeys.big_string(c, b"almost:limit", 900 * 1024)
+    bigkeys.big_list(c, b"long:list", 300_000)
+    bigkeys.big_hash(c, b"wide:hash", 60_000)
+    c.pexpire(b"long:list", 3 * data.HOUR_MS)
+    for k in (b"long:list", b"wide:hash"):
+        assert bigkeys.dump_size(c, k) > ONE_MB, f"{k!r} is too small to need chunks"
+    n = c.dbsize()
+
+    res = run_copy(src, dst)
+
+    expect_exit(res, 3)
+    r = expect_report(res, "partial", keys_scanned=n, keys_copied=n - 1, keys_failed=1,
+                      keys_skipped=0, keys_expired=0)
+    listed = r.get("failed_keys") or []
+    assert [unescape_key(f["key"]) for f in listed] == [big], (
+        f"failed_keys should list only {escape_key(big)}" + res.describe())
+    why = listed[0].get("error") or ""
+    assert SIZE_2MIB.search(why) and LIMIT_1MB.search(why), (
+        f"the error {why!r} should give the key's size (2 MiB) and the destination's "
+        "limit (proto-max-bulk-len 1 MB)" + res.describe())
+    assert escape_key(big) in res.stdout, "the summary does not name the key" + res.describe()
+    assert d.exists(big) == 0, "the too-big key is (partly) on the destination"
+    others = compare.scan_keys(c) - {big}
+    compare.assert_copied(c, d, keys=others, expect_dbsize=n - 1, context=res.describe())
+
+
+# ---- temporary keys of a killed run ----------------------------------------------
+
+LEFTOVERS = [TMP_PREFIX + b"{x}:dead:1", TMP_PREFIX + b"{y}:dead:2",
+             TMP_PREFIX + b"{x}:dead:3", TMP_PREFIX + b"{\xff}:dead:4"]
+
+
+def _plant_leftovers(d):
+    d.hset(LEFTOVERS[0], mapping={b"half": b"built"})
+    d.rpush(LEFTOVERS[1], b"a", b"b")
+    d.set(LEFTOVERS[2], b"x", px=3 * data.HOUR_MS)
+    d.xadd(LEFTOVERS[3], {b"f": b"v"})
+
+
+@pytest.mark.parametrize("mode", ["auto", "struct"])
+def test_a_destination_holding_only_leftover_temporary_keys_counts_as_empty_and_loses_them(
+        servers, run_copy, mode):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    data.fill_all_types(c, "redis7", prefix=b"p:")
+    data.fill_strings(c, 500, prefix=b"s:", ttl_every=2)
+    n = c.dbsize()
+    _plant_leftovers(d)
+
+    res = run_copy(src, dst, "--mode", mode)
+
+    expect_exit(res, 0)
+    expect_report(res, "ok", keys_scanned=n, keys_copied=n, keys_failed=0)
+    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + res.describe()
+    compare.assert_copied(c, d, expect_dbsize=n, context=res.describe())
+
+
+def test_leftover_temporary_keys_go_and_other_destination_keys_stay(servers, run_copy):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    data.fill_strings(c, 500, prefix=b"s:")
+    n = c.dbsize()
+    _plant_leftovers(d)
+    mine = {b"keep:me": b"destination's own", b"app:" + TMP_PREFIX + b"{x}:dead:1": b"lookalike",
+            b"__redis-migrate:tmpx": b"lookalike 2"}
+    for k, v in mine.items():
+        d.set(k, v)
+
+    res = run_copy(src, dst, "--on-conflict", "skip")
+
+    expect_exit(res, 0)
+    expect_report(res, "ok", keys_scanned=n, keys_copied=n, keys_failed=0, keys_skipped=0)
+    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + res.describe()
+    for k, v in mine.items():
+        assert d.get(k) == v, f"key {compare.esc(k)} was changed or removed" + res.describe()
+    compare.assert_copied(c, d, keys=compare.scan_keys(c), expect_dbsize=n + len(mine))
