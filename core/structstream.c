@@ -124,7 +124,8 @@ static void dead_sort(struct sc_job *j)
 {
     size_t n = 0;
 
-    qsort(j->dead, j->n_dead, sizeof(*j->dead), sid_qcmp);
+    if (j->n_dead > 1)
+        qsort(j->dead, j->n_dead, sizeof(*j->dead), sid_qcmp);
     for (size_t i = 0; i < j->n_dead; i++)
         if (n == 0 || sid_cmp(&j->dead[n - 1], &j->dead[i]) != 0)
             j->dead[n++] = j->dead[i];

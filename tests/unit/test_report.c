@@ -258,6 +258,7 @@ static const char *const report_fields[] = {
     "redirects",
     "tls_sessions_resumed",
     "keys_rewritten",
+    "keys_by_type_commands",
     "failed_keys",
     "failed_keys_omitted",
 };
@@ -405,6 +406,65 @@ static void test_json_report_of_a_failed_run_without_failures(void **state)
     assert_int_equal(json_array_size(json_object_get(root, "failed_keys")), 0);
     assert_int_equal(get_u64(root, "failed_keys_omitted"), 0);
     json_decref(root);
+}
+
+/* verify's report: its counts by kind and each difference with its kind,
+ * at the top level for the verify command, in an object for copy. */
+static void test_json_verify_report_counts_kinds_and_lists_diffs(void **state)
+{
+    struct failures d;
+    struct report r = {
+        .command = "verify",
+        .status = "partial",
+        .exit_code = 3,
+        .source = "127.0.0.1:1",
+        .dest = "127.0.0.1:2",
+        .verified = true,
+        .diffs = &d,
+        .verify_seconds = 1.5,
+    };
+    json_t *root, *item, *obj;
+
+    (void)state;
+    failures_init(&d);
+    failures_add_kind(&d, "k\x01", 2, "value", "string lengths 1 vs 2");
+    failures_add_kind(&d, "gone", 4, "missing", "not on the destination");
+    r.totals.compared = 10;
+    r.totals.equal = 8;
+    r.totals.diff_value = 1;
+    r.totals.diff_missing = 1;
+
+    root = write_and_load(&r);
+    assert_int_equal(get_u64(root, "keys_compared"), 10);
+    assert_int_equal(get_u64(root, "keys_equal"), 8);
+    obj = json_object_get(root, "differences");
+    assert_int_equal(json_integer_value(json_object_get(obj, "value")), 1);
+    assert_int_equal(json_integer_value(json_object_get(obj, "missing")), 1);
+    assert_int_equal(json_integer_value(json_object_get(obj, "ttl")), 0);
+    assert_int_equal(json_array_size(json_object_get(root, "diffs")), 2);
+    item = json_array_get(json_object_get(root, "diffs"), 0);
+    assert_string_equal(json_string_value(json_object_get(item, "key")),
+                        "k\\x01");
+    assert_string_equal(json_string_value(json_object_get(item, "kind")),
+                        "value");
+    assert_string_equal(json_string_value(json_object_get(item, "detail")),
+                        "string lengths 1 vs 2");
+    assert_null(json_object_get(root, "verify"));
+    json_decref(root);
+
+    r.command = "copy";
+    root = write_and_load(&r);
+    obj = json_object_get(root, "verify");
+    assert_non_null(obj);
+    assert_string_equal(json_string_value(json_object_get(obj, "status")),
+                        "partial");
+    assert_int_equal(json_integer_value(json_object_get(obj, "keys_compared")),
+                     10);
+    assert_float_equal(json_real_value(json_object_get(obj, "elapsed_seconds")),
+                       1.5, 0.001);
+    assert_null(json_object_get(root, "keys_compared"));
+    json_decref(root);
+    failures_free(&d);
 }
 
 static void test_json_report_replaces_an_old_one(void **state)
@@ -762,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_failures_from_several_threads_are_all_counted),
         cmocka_unit_test(test_json_report_round_trips_with_exactly_its_fields),
         cmocka_unit_test(test_json_report_of_a_failed_run_without_failures),
+        cmocka_unit_test(test_json_verify_report_counts_kinds_and_lists_diffs),
         cmocka_unit_test(test_json_report_replaces_an_old_one),
         cmocka_unit_test(test_json_report_into_a_missing_folder_says_where),
         cmocka_unit_test(test_summary_shows_the_numbers),
