@@ -395,6 +395,8 @@ status sio_send(struct sio *s, bool *again)
                      s->end == SIO_SRC ? "source" : "destination");
         return s->build_rc;
     }
+    if (s->end == SIO_SRC && s->cfg.pace)
+        s->cfg.pace(s->cfg.pace_arg, s->n);
     while (s->answered < s->n) {
         if ((rc = service(s, again)) != ST_OK)
             return rc;

@@ -58,6 +58,10 @@ struct sio_cfg {
     const struct topology *dst_topo; /* NULL: a standalone destination */
     struct conn_cfg dst;
     bool force_poll;
+    /* --max-ops: called with a source pipeline's request count before it
+     * is sent; returns when the budget allows it. NULL: no limit. */
+    void (*pace)(void *arg, size_t requests);
+    void *pace_arg;
 };
 
 struct sio;

@@ -282,7 +282,8 @@ status sc_src_cmd(struct sc_job *j, int argc, const char *const *argv,
     return ST_OK;
 }
 
-/* A command on the key: `cmd k` and up to six more arguments. */
+/* A command on the key: `cmd k` and up to three more arguments (NULL
+ * ends them). */
 status sc_src_key(struct sc_job *j, bool first, const char *cmd, const char *a1,
                   const char *a2, const char *a3)
 {
@@ -370,7 +371,9 @@ static status replay(struct sio *s, struct sc_stage *st)
         return ST_NOMEM;
     for (size_t i = 0; i < st->n; i++) {
         size_t len = st->ends[i] - off;
-        b = sio_buf(s);
+        b = sio_buf(s); /* marks where the command starts */
+        if (resp_buf_reserve(b, len) != ST_OK)
+            return ST_NOMEM;
         memcpy(b->data + b->len, st->b.data + off, len);
         b->len += len;
         sio_push(s);
@@ -711,6 +714,15 @@ static void stage_elems(struct sc_job *j, const struct elems *e)
     for (size_t i = 0; i < e->n;) {
         int argc;
         size_t m = elems_take(j, e, i, &argc);
+        if (m == 0) { /* a pair whose halves fit, but not together */
+            char name[160];
+            elem_name(j, e, i, name, sizeof(name));
+            sc_fail(j,
+                    "%s and its value are larger than one request may be "
+                    "(%u MiB)",
+                    name, SIO_MAX_BYTES >> 20);
+            return;
+        }
         stage_some(j, e, i, m, argc);
         i += m;
     }

@@ -1383,6 +1383,17 @@ static void on_reply(void *owner, void *ctx, uint32_t tag, unsigned flags,
 static struct conn_cfg conn_settings(struct worker *w);
 static int dst_db_of(const struct worker *w, int src_db);
 
+/* --max-ops for the lane's source reads: waits for the budget. */
+static void lane_pace(void *arg, size_t requests)
+{
+    struct worker *w = arg;
+    double n = (double)requests < w->burst ? (double)requests : w->burst;
+    struct timespec ts = {0, 2000000L};
+
+    while (w->rate > 0 && !stopping(w) && !take_tokens(w, n))
+        nanosleep(&ts, NULL);
+}
+
 static status open_lane(struct worker *w)
 {
     char err[512];
@@ -1394,8 +1405,12 @@ static status open_lane(struct worker *w)
         .dst_topo = w->run->dst_topo,
         .dst = conn_settings(w),
         .force_poll = w->run->force_poll,
+        .pace = lane_pace,
+        .pace_arg = w,
     };
 
+    /* A signal stops the lane too, between two of its requests. */
+    sc.src.stop = sc.dst.stop = &w->run->stop;
     sc.src.role = "source";
     sc.src.client_name = w->client_src;
     sc.src.no_touch = w->run->no_touch;
@@ -1486,6 +1501,8 @@ static void lane_copy(struct worker *w, struct slowkey *sk)
         return;
     }
     status rc = sc_copy(&w->sc, &k, &res);
+    if (rc == ST_INTERRUPTED)
+        return; /* left unwritten; its temporary key goes next run */
     if (rc != ST_OK) {
         fail_run(w, rc, "%s", sio_error(w->sio));
         return;
@@ -1581,7 +1598,7 @@ static status verify_full(struct worker *w, struct slowkey *sk)
     status rc = cmp_key(&cc, &k, &res);
     if (rc == ST_OK)
         verified(w, sk, &res);
-    else
+    else if (rc != ST_INTERRUPTED)
         fail_run(w, rc, "verify: %s", res.detail);
     return rc;
 }
@@ -1643,11 +1660,11 @@ static status verify_group(struct worker *w, size_t first, size_t n)
 
 static void lane_verify(struct worker *w)
 {
-    for (size_t i = 0; i < w->slow_n && !aborted(w);) {
+    for (size_t i = 0; i < w->slow_n && !stopping(w);) {
         size_t n = verify_group_size(w, i);
         status rc = verify_group(w, i, n);
         if (rc != ST_OK) {
-            if (!aborted(w)) /* verify_one has said why */
+            if (!stopping(w)) /* verify_full has said why */
                 fail_run(w, rc, "verify: %s", sio_error(w->sio));
             return;
         }
@@ -1673,7 +1690,7 @@ static void run_lane(struct worker *w)
     if (w->run->verifying)
         lane_verify(w);
     else
-        for (size_t i = 0; i < w->slow_n && !aborted(w); i++)
+        for (size_t i = 0; i < w->slow_n && !stopping(w); i++)
             lane_copy(w, &w->slow[i]);
     lane_clear(w);
 }
