@@ -572,6 +572,8 @@ static status check_dest(struct preflight *pf, const struct config *cfg,
         atomic_store(&run->by_struct, true);
         rc = ST_OK;
     }
+    if (rc == ST_OK && atomic_load(&run->by_struct) && !pf->dst_cluster)
+        rc = probe_struct_perms(&dst, err, errlen);
     if (rc == ST_OK)
         read_max_bulk(pf, cfg, run);
     return rc;
@@ -616,19 +618,31 @@ static status sweep_temp_keys(struct preflight *pf, const struct config *cfg,
 {
     struct sio *s = NULL;
     uint64_t removed = 0;
+    char why[300] = "";
     status rc = open_dest_lane(cfg, run, &s, err, errlen);
 
     for (int i = 0; rc == ST_OK && i < pf->n_dbs && !pf->dst_cluster; i++)
-        rc = sc_sweep(s, 0, run->db_target[pf->dbs[i].db], &removed);
+        rc = sc_sweep_msg(s, 0, run->db_target[pf->dbs[i].db], &removed, why,
+                          sizeof(why));
     for (int n = 0;
          rc == ST_OK && pf->dst_cluster && n < run->dst_topo->n_nodes; n++) {
         int slot = slot_of_node(run->dst_topo, n);
         if (slot >= 0)
-            rc = sc_sweep(s, slot, 0, &removed);
+            rc = sc_sweep_msg(s, slot, 0, &removed, why, sizeof(why));
     }
-    if (rc != ST_OK && s)
-        snprintf(err, errlen, "removing a killed run's temporary keys: %s",
-                 sio_error(s));
+    if (rc == ST_NOPERM)
+        snprintf(err, errlen,
+                 "destination %s: the user may not run SCAN or UNLINK, which "
+                 "remove the temporary keys a killed run leaves (%s); nothing "
+                 "was written. Grant it: ACL SETUSER %s +scan +unlink (README, "
+                 "Minimal ACL users)",
+                 pf->dst_desc, why,
+                 cfg->dest.user ? cfg->dest.user : "default");
+    else if (rc != ST_OK && s)
+        snprintf(err, errlen,
+                 "destination %s: removing a killed run's temporary keys "
+                 "failed: %s; nothing was written",
+                 pf->dst_desc, why[0] ? why : sio_error(s));
     if (rc == ST_OK && removed)
         log_info("removed %llu temporary keys a killed run left on the "
                  "destination",

@@ -93,6 +93,68 @@ status probe_dest_perms(const struct probe_end *dst, const struct config *cfg,
     return rc;
 }
 
+/* One command queued inside MULTI: ACL refuses it there, before anything
+ * runs, and DISCARD then drops what was queued. */
+static status probe_queued(const struct probe_end *p, int argc,
+                           const char *const *argv, char *err, size_t errlen)
+{
+    redisReply *r = NULL;
+    status rc = conn_call(p->c, &r, argc, argv, NULL);
+
+    if (rc != ST_OK) {
+        snprintf(err, errlen, "%s", conn_error_msg(p->c));
+        return rc;
+    }
+    if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOPERM", 6) == 0) {
+        char cmd[48];
+        snprintf(cmd, sizeof(cmd), "%s%s%s", argv[0],
+                 strcmp(argv[0], "XGROUP") == 0 ? "|" : "",
+                 strcmp(argv[0], "XGROUP") == 0 ? argv[1] : "");
+        rc = refused_by_acl(p, cmd, r->str, err, errlen);
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+status probe_struct_perms(const struct probe_end *dst, char *err, size_t errlen)
+{
+    static const char *const cmds[][8] = {
+        {"UNLINK", PROBE_KEY},
+        {"SET", PROBE_KEY, "v"},
+        {"APPEND", PROBE_KEY, "v"},
+        {"RPUSH", PROBE_KEY, "v"},
+        {"HSET", PROBE_KEY, "f", "v"},
+        {"SADD", PROBE_KEY, "m"},
+        {"ZADD", PROBE_KEY, "1", "m"},
+        {"XADD", PROBE_KEY, "1-1", "f", "v"},
+        {"XDEL", PROBE_KEY, "1-1"},
+        {"XSETID", PROBE_KEY, "1-1"},
+        {"XGROUP", "CREATE", PROBE_KEY, "g", "0"},
+        {"XGROUP", "CREATECONSUMER", PROBE_KEY, "g", "c"},
+        {"XCLAIM", PROBE_KEY, "g", "c", "0", "1-1"},
+        {"PEXPIREAT", PROBE_KEY, "1"},
+        {"RENAME", PROBE_KEY, PROBE_KEY},
+        {"RENAMENX", PROBE_KEY, PROBE_KEY},
+    };
+    status rc = probe(dst, "MULTI", NULL, NULL, NULL, err, errlen);
+
+    for (size_t i = 0; rc == ST_OK && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        int argc = 0;
+        while (argc < 8 && cmds[i][argc])
+            argc++;
+        rc = probe_queued(dst, argc, cmds[i], err, errlen);
+    }
+    if (conn_error(dst->c) == ST_OK) {
+        char e2[256];
+        status rc2 = probe(dst, "DISCARD", NULL, NULL, NULL, e2, sizeof(e2));
+        if (rc == ST_OK && rc2 != ST_OK) {
+            snprintf(err, errlen, "%s", e2);
+            rc = rc2;
+        }
+    }
+    return rc;
+}
+
 /* ---- payload format ------------------------------------------------------ */
 
 /* DUMP of one of the first keys SCAN returns in database `db`, not larger

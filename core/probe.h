@@ -39,6 +39,11 @@ status probe_source_perms(const struct probe_end *src, const struct config *cfg,
 status probe_dest_perms(const struct probe_end *dst, const struct config *cfg,
                         char *err, size_t errlen);
 
+/* The commands of type-command copies (structcopy.h), each queued in a
+ * MULTI that is then discarded: nothing runs. A standalone destination. */
+status probe_struct_perms(const struct probe_end *dst, char *err,
+                          size_t errlen);
+
 /* Whether the destination accepts a payload DUMPed from database `db` of
  * the source. ST_UNSUPPORTED with a message when it refuses the format;
  * ST_OK also when nothing could be tried (no key, a redirect). */

@@ -314,9 +314,9 @@ static json_t *verify_json(const struct report *r)
 {
     json_t *obj = json_object();
 
-    const char *status = totals_diffs(&r->totals) ? "partial" : "ok";
+    const char *word = totals_diffs(&r->totals) ? "partial" : "ok";
 
-    if (obj && (!put(obj, "status", json_text(status)) || !put_verify(obj, r) ||
+    if (obj && (!put(obj, "status", json_text(word)) || !put_verify(obj, r) ||
                 !put(obj, "elapsed_seconds", json_real3(r->verify_seconds)))) {
         json_decref(obj);
         return NULL;

@@ -1431,6 +1431,7 @@ static status open_lane(struct worker *w)
         .src_cluster = w->run->src_cluster,
         .max_bulk = w->run->max_bulk,
         .token = w->lane_token,
+        .use_memory_usage = w->run->size_first,
     };
     return ST_OK;
 }
@@ -1483,6 +1484,17 @@ static void lane_settle(struct worker *w, struct slowkey *sk,
     }
 }
 
+static status verify_full(struct worker *w, struct slowkey *sk,
+                          struct cmp_result *res);
+
+/* A RENAMENX refused after a reconnect may have met this run's own first
+ * attempt: the key counts as copied when it equals the source's. */
+static bool own_write(struct worker *w, struct slowkey *sk)
+{
+    struct cmp_result res = {.kind = CMP_VALUE};
+    return verify_full(w, sk, &res) == ST_OK && res.kind == CMP_EQUAL;
+}
+
 /* One key by type commands. */
 static void lane_copy(struct worker *w, struct slowkey *sk)
 {
@@ -1504,9 +1516,11 @@ static void lane_copy(struct worker *w, struct slowkey *sk)
     if (rc == ST_INTERRUPTED)
         return; /* left unwritten; its temporary key goes next run */
     if (rc != ST_OK) {
-        fail_run(w, rc, "%s", sio_error(w->sio));
+        fail_run(w, rc, "%s", w->sc.err[0] ? w->sc.err : sio_error(w->sio));
         return;
     }
+    if (res.out == SC_EXISTS && res.maybe_own && own_write(w, sk))
+        res.out = SC_COPIED;
     lane_settle(w, sk, &res);
 }
 
@@ -1579,10 +1593,10 @@ static bool verify_fast(struct worker *w, struct slowkey *sk,
     return true;
 }
 
-/* The full comparison of one key (compare.c). */
-static status verify_full(struct worker *w, struct slowkey *sk)
+/* The full comparison of one key (compare.c) into *res. */
+static status verify_full(struct worker *w, struct slowkey *sk,
+                          struct cmp_result *res)
 {
-    struct cmp_result res = {.kind = CMP_EQUAL};
     struct cmp_ctx cc = {
         .sio = w->sio,
         .use_pexpiretime = w->run->use_pexpiretime,
@@ -1595,11 +1609,9 @@ static status verify_full(struct worker *w, struct slowkey *sk)
         .src_db = w->src_db,
         .dst_db = dst_db_of(w, w->src_db),
     };
-    status rc = cmp_key(&cc, &k, &res);
-    if (rc == ST_OK)
-        verified(w, sk, &res);
-    else if (rc != ST_INTERRUPTED)
-        fail_run(w, rc, "verify: %s", res.detail);
+    status rc = cmp_key(&cc, &k, res);
+    if (rc != ST_OK && rc != ST_INTERRUPTED)
+        fail_run(w, rc, "verify: %s", res->detail);
     return rc;
 }
 
@@ -1652,9 +1664,12 @@ static status verify_group(struct worker *w, size_t first, size_t n)
     for (size_t i = 0; i < n && rc == ST_OK; i++)
         full[i] = !verify_fast(w, &w->slow[first + i], sio_reply(w->sio, 2 * i),
                                sio_reply(w->sio, 2 * i + 1), now);
-    for (size_t i = 0; i < n && rc == ST_OK; i++)
-        if (full[i])
-            rc = verify_full(w, &w->slow[first + i]);
+    for (size_t i = 0; i < n && rc == ST_OK; i++) {
+        struct cmp_result res = {.kind = CMP_EQUAL};
+        if (full[i] &&
+            (rc = verify_full(w, &w->slow[first + i], &res)) == ST_OK)
+            verified(w, &w->slow[first + i], &res);
+    }
     return rc;
 }
 

@@ -276,6 +276,13 @@ LACKING = [
     ("dest-without-dbsize", "destination", "+dbsize", [], True),
     ("source-without-info", "source", "+info", [], False),
     ("dest-without-info", "destination", "+info", [], False),
+    # The sweep of a killed run's temporary keys comes first.
+    ("dest-without-scan", "destination", "+scan", [], False),
+    # Type-command copies (--mode struct here) are probed inside a
+    # discarded MULTI.
+    ("dest-without-hset-struct", "destination", "+hset", ["--mode", "struct"], False),
+    ("dest-without-xclaim-struct", "destination", "+xclaim", ["--mode", "struct"], False),
+    ("dest-without-renamenx-struct", "destination", "+renamenx", ["--mode", "struct"], False),
 ]
 
 
