@@ -18,6 +18,8 @@ passes without the tool.
 """
 
 import re
+import signal
+import time
 
 import pytest
 
@@ -397,3 +399,59 @@ def test_leftover_temporary_keys_go_and_other_destination_keys_stay(servers, run
     for k, v in mine.items():
         assert d.get(k) == v, f"key {compare.esc(k)} was changed or removed" + res.describe()
     compare.assert_copied(c, d, keys=compare.scan_keys(c), expect_dbsize=n + len(mine))
+
+
+# ---- a run stopped while it builds a big key ---------------------------------------
+
+def _wait_for_tmp_key(d, running, timeout=60):
+    """Polls the destination until a temporary key exists (the run is
+    building a big key in chunks) and returns it; fails if the run ends
+    first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = tmp_keys(d)
+        if found:
+            return found
+        assert running.proc.poll() is None, "the run ended before it built a big key"
+        time.sleep(0.02)
+    raise AssertionError("no temporary key appeared within the run")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_a_run_stopped_while_building_a_big_key_leaves_no_half_key_and_the_next_run_sweeps(
+        servers, tool, sig):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", "proto-max-bulk-len 1mb", name="destination")
+    c, d = src.client(), dst.client()
+    big = b"big:list"
+    bigkeys.big_list(c, big, 400_000)
+    c.pexpire(big, 6 * data.HOUR_MS)
+    data.fill_strings(c, 200, prefix=b"s:")
+    n = c.dbsize()
+
+    # --max-ops slows the chunked reads so that the stop lands mid-build.
+    running = tool.start_copy(src, dst, "--mode", "struct", "--threads", "1",
+                              "--max-ops", "400")
+    try:
+        _wait_for_tmp_key(d, running)
+        t0 = time.monotonic()
+        running.signal(sig)
+        res = running.finish(timeout=30)
+        stopped_s = time.monotonic() - t0
+    finally:
+        running.kill()
+    # The stop overlapped the build: the key was never visible half-built.
+    assert d.exists(big) == 0, "a half-built big:list is visible on the destination"
+    if sig == signal.SIGKILL:
+        assert tmp_keys(d), "the killed run left no temporary key to sweep"
+    if sig == signal.SIGINT:
+        expect_exit(res, 130)
+        assert stopped_s < 2.5, f"SIGINT took {stopped_s:.1f} s to stop the run"
+        assert "status" in res.stdout, "no summary after SIGINT" + res.describe()
+
+    again = tool.copy(src, dst, "--mode", "struct", "--on-conflict", "replace")
+
+    expect_exit(again, 0)
+    expect_report(again, "ok", keys_scanned=n, keys_copied=n, keys_failed=0)
+    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + again.describe()
+    compare.assert_copied(c, d, expect_dbsize=n, context=again.describe())
