@@ -196,12 +196,19 @@ static void sources_of(struct walker *wk, int db)
 /* Each destination database written to, once. */
 static status walk_dbs(struct walker *wk)
 {
-    status rc = ST_OK;
+    uint8_t *target = calloc(COPY_MAX_DBS, 1);
+    status rc = target ? ST_OK : ST_NOMEM;
+
+    for (int s = 0; target && s < wk->run->n_db; s++)
+        if (wk->run->db_target[s] >= 0 && wk->run->db_target[s] < COPY_MAX_DBS)
+            target[wk->run->db_target[s]] = 1;
     for (int db = 0; db < COPY_MAX_DBS && rc == ST_OK; db++) {
+        if (!target[db])
+            continue;
         sources_of(wk, db);
-        if (wk->n_src_dbs)
-            rc = walk_node(wk, 0, db);
+        rc = walk_node(wk, 0, db);
     }
+    free(target);
     return rc;
 }
 
