@@ -315,7 +315,7 @@ static const struct opt opts[] = {
     {"--env-file", "a file name", FOR_BOTH, false, opt_file},
     {"--log-level", "error, warn, info or debug", FOR_BOTH, false, opt_choice},
     {"--sample", NUMBER, FOR_VERIFY, false, opt_sample, 0, 1000000000000L},
-    {"--ttl-tolerance-ms", NUMBER, FOR_VERIFY, false, opt_ttl_tolerance, 0,
+    {"--ttl-tolerance-ms", NUMBER, FOR_BOTH, false, opt_ttl_tolerance, 0,
      86400000L},
 };
 #undef NUMBER

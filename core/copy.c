@@ -341,6 +341,52 @@ static status plan_targets(struct preflight *pf, const struct config *cfg,
     return ST_OK;
 }
 
+/* A source database the selection maps to destination database `dst`,
+ * or -1. */
+static int source_of(const struct config *cfg, int dst)
+{
+    if (cfg->db >= 0)
+        return map_db(cfg, cfg->db, 1) == dst ? cfg->db : -1;
+    for (size_t i = 0; i < cfg->n_db_map; i++)
+        if (cfg->db_map[i].dst == dst)
+            return cfg->db_map[i].src;
+    return mapping_of(cfg, dst) ? -1 : dst;
+}
+
+/*
+ * verify walks a destination database for extra keys also when the source
+ * database that maps to it is empty (and so has no range): a verify
+ * pointed at an empty or wrong source must not pass.
+ */
+static status plan_verify_targets(struct preflight *pf,
+                                  const struct config *cfg,
+                                  struct copy_run *run, char *err,
+                                  size_t errlen)
+{
+    redisReply *r = NULL;
+    char who[200];
+
+    if (pf->dst_cluster)
+        return ST_OK; /* database 0 is walked on every master */
+    snprintf(who, sizeof(who), "destination %s", pf->dst_desc);
+    status rc = nodes_info(pf->dst, "keyspace", &r, who, err, errlen);
+    if (rc != ST_OK)
+        return rc;
+    for (const char *p = r->str; (p = strstr(p, "db")) != NULL; p += 2) {
+        int db, src;
+        unsigned long long keys;
+        if ((p != r->str && p[-1] != '\n') ||
+            sscanf(p, "db%d:keys=%llu", &db, &keys) != 2 || db < 0 ||
+            db >= COPY_MAX_DBS || keys == 0)
+            continue;
+        src = source_of(cfg, db);
+        if (src >= 0 && src < COPY_MAX_DBS && run->db_target[src] < 0)
+            run->db_target[src] = db;
+    }
+    freeReplyObject(r);
+    return ST_OK;
+}
+
 static status report_busy(const struct preflight *pf, const struct config *cfg,
                           bool busy, const char *list, char *err,
                           size_t errlen);
@@ -708,6 +754,8 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     if (rc == ST_OK && !run->verifying)
         rc = pf->dst_cluster ? check_cluster_empty(pf, cfg, run, err, errlen)
                              : check_dest_empty(pf, cfg, run, err, errlen);
+    if (rc == ST_OK && (run->verifying || cfg->verify))
+        rc = plan_verify_targets(pf, cfg, run, err, errlen);
     if (rc == ST_OK)
         probe_features(pf, run);
     if (rc == ST_OK)
@@ -916,8 +964,11 @@ static int finish(const struct config *cfg, struct copy_run *run,
         report_check_path(cfg->report_path, err, sizeof(err)) == ST_OK &&
         report_write_json(&rep, cfg->report_path, err, sizeof(err)) != ST_OK) {
         log_error("%s", err);
-        if (code == 0)
+        if (code == 0) { /* the summary says what the exit status says */
             code = 1;
+            rep.exit_code = 1;
+            rep.status = report_status_for_exit(1);
+        }
     }
     if (t)
         report_print_summary(&rep, stdout);

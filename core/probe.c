@@ -9,7 +9,7 @@
 
 #define PROBE_KEY         "redis-migrate:probe"
 #define PROBE_SAMPLE_KEYS "10"
-#define PROBE_MAX_PAYLOAD (4u << 20)
+#define PROBE_MAX_PAYLOAD (256u << 10)
 
 /* ---- permissions --------------------------------------------------------- */
 
@@ -157,6 +157,38 @@ status probe_struct_perms(const struct probe_end *dst, char *err, size_t errlen)
 
 /* ---- payload format ------------------------------------------------------ */
 
+/* An integer reply's value, or -1. */
+static long long call_int(struct conn *c, int argc, const char *const *argv,
+                          const size_t *lens)
+{
+    redisReply *r = NULL;
+    long long v = -1;
+
+    if (conn_call(c, &r, argc, argv, lens) == ST_OK &&
+        r->type == REDIS_REPLY_INTEGER)
+        v = r->integer;
+    if (r)
+        freeReplyObject(r);
+    return v;
+}
+
+/* Whether a key is small enough to DUMP for the probe, judged before any
+ * DUMP so that a big key never blocks the source: MEMORY USAGE where the
+ * source allows it, else only strings, by STRLEN. */
+static bool small_enough(struct conn *c, const redisReply *key)
+{
+    const char *mem[] = {"MEMORY", "USAGE", key->str, "SAMPLES", "1"};
+    size_t mem_lens[] = {6, 5, key->len, 7, 1};
+    long long used = call_int(c, 5, mem, mem_lens);
+
+    if (used >= 0)
+        return used <= PROBE_MAX_PAYLOAD;
+    const char *len[] = {"STRLEN", key->str};
+    size_t len_lens[] = {6, key->len};
+    used = call_int(c, 2, len, len_lens);
+    return used > 0 && used <= PROBE_MAX_PAYLOAD;
+}
+
 /* DUMP of one of the first keys SCAN returns in database `db`, not larger
  * than PROBE_MAX_PAYLOAD; NULL when there is none to take. */
 static redisReply *sample_payload(struct conn *c, int db)
@@ -175,6 +207,8 @@ static redisReply *sample_payload(struct conn *c, int db)
     for (size_t i = 0; i < keys->elements && !dump; i++) {
         const char *argv[] = {"DUMP", keys->element[i]->str};
         size_t lens[] = {4, keys->element[i]->len};
+        if (!small_enough(c, keys->element[i]))
+            continue;
         if (conn_call(c, &dump, 2, argv, lens) != ST_OK)
             break;
         if (dump->type != REDIS_REPLY_STRING || dump->len > PROBE_MAX_PAYLOAD) {

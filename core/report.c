@@ -325,11 +325,35 @@ static json_t *verify_json(const struct report *r)
 }
 
 /* The whole document, in the order of report.h; NULL when out of memory. */
+/* What a copy did, key by key. */
+static bool put_copy_counts(json_t *root, const struct report *r)
+{
+    const struct totals *t = &r->totals;
+    uint64_t omitted = 0;
+    bool ok = true;
+
+    ok = ok && put(root, "keys_scanned", json_count(t->scanned));
+    ok = ok && put(root, "keys_copied", json_count(t->copied));
+    ok = ok && put(root, "keys_skipped", json_count(t->skipped));
+    ok = ok && put(root, "keys_expired", json_count(t->expired));
+    ok = ok && put(root, "keys_failed", json_count(t->failed));
+    ok = ok && put(root, "bytes_copied", json_count(t->bytes));
+    ok = ok && put(root, "keys_per_second", json_real3(keys_per_second(r)));
+    ok = ok && put(root, "keys_rewritten", json_count(t->rewritten));
+    ok = ok && put(root, "keys_by_type_commands", json_count(t->by_struct));
+    ok =
+        ok && put(root, "failed_keys", failed_keys_json(r->failures, &omitted));
+    ok = ok && put(root, "failed_keys_omitted", json_count(omitted));
+    return ok;
+}
+
+/* The whole document, in the order of report.h; NULL when out of memory.
+ * verify's has its own counts instead of the copy's. */
 static json_t *report_json(const struct report *r)
 {
     const struct totals *t = &r->totals;
+    bool verify_only = strcmp(r->command, "verify") == 0;
     json_t *root = json_object();
-    uint64_t omitted = 0;
     bool ok = root != NULL;
 
     ok = ok && put(root, "status", json_text(r->status));
@@ -339,24 +363,14 @@ static json_t *report_json(const struct report *r)
     ok = ok && put(root, "source", json_text(r->source));
     ok = ok && put(root, "destination", json_text(r->dest));
     ok = ok && put(root, "dry_run", json_boolean(r->dry_run));
-    ok = ok && put(root, "keys_scanned", json_count(t->scanned));
-    ok = ok && put(root, "keys_copied", json_count(t->copied));
-    ok = ok && put(root, "keys_skipped", json_count(t->skipped));
-    ok = ok && put(root, "keys_expired", json_count(t->expired));
-    ok = ok && put(root, "keys_failed", json_count(t->failed));
-    ok = ok && put(root, "bytes_copied", json_count(t->bytes));
     ok = ok && put(root, "elapsed_seconds", json_real3(r->elapsed_seconds));
-    ok = ok && put(root, "keys_per_second", json_real3(keys_per_second(r)));
     ok = ok && put(root, "estimated_total", json_count(r->estimated_total));
     ok = ok && put(root, "reconnects", json_count(t->reconnects));
     ok = ok && put(root, "redirects", json_count(t->redirects));
     ok = ok && put(root, "tls_sessions_resumed", json_count(t->tls_resumed));
-    ok = ok && put(root, "keys_rewritten", json_count(t->rewritten));
-    ok = ok && put(root, "keys_by_type_commands", json_count(t->by_struct));
-    ok =
-        ok && put(root, "failed_keys", failed_keys_json(r->failures, &omitted));
-    ok = ok && put(root, "failed_keys_omitted", json_count(omitted));
-    if (ok && r->verified && strcmp(r->command, "verify") == 0)
+    if (ok && !verify_only)
+        ok = put_copy_counts(root, r);
+    if (ok && r->verified && verify_only)
         ok = put_verify(root, r);
     else if (ok && r->verified)
         ok = put(root, "verify", verify_json(r));
@@ -661,7 +675,7 @@ static void print_copy_counts(FILE *out, const struct totals *t)
     row_count(out, "scanned", t->scanned);
     row_count(out, "copied", t->copied);
     if (t->by_struct)
-        row_count(out, "  by type cmds", t->by_struct);
+        row_count(out, "  type cmds", t->by_struct);
     row_count(out, "skipped", t->skipped);
     row_count(out, "expired", t->expired);
     row_count(out, "failed", t->failed);

@@ -122,8 +122,9 @@ static status look_up(struct walker *wk, const redisReply *const *keys,
     return ST_OK;
 }
 
-/* Checks one SCAN page's keys against the source. */
-static status check_page(struct walker *wk, const redisReply *page)
+/* Checks one SCAN page's keys, of destination database `db`, against the
+ * source. */
+static status check_page(struct walker *wk, const redisReply *page, int db)
 {
     size_t n = 0;
     const redisReply **keys = malloc(page->elements * sizeof(*keys) + 1);
@@ -137,13 +138,19 @@ static status check_page(struct walker *wk, const redisReply *page)
     }
     for (int d = 0; rc == ST_OK && n && d < wk->n_src_dbs; d++)
         rc = look_up(wk, keys, n, wk->src_dbs[d], found);
+    char detail[96];
+    if (db > 0)
+        snprintf(detail, sizeof(detail),
+                 "in database %d of the destination, not on the source", db);
+    else
+        snprintf(detail, sizeof(detail),
+                 "on the destination, not on the source");
     for (size_t i = 0; rc == ST_OK && i < n; i++) {
         if (found[i])
             continue;
         wk->extra++;
         failures_add_kind(&wk->run->diffs, keys[i]->str, keys[i]->len,
-                          cmp_kind_name(CMP_EXTRA),
-                          "on the destination, not on the source");
+                          cmp_kind_name(CMP_EXTRA), detail);
     }
     free(keys);
     free(found);
@@ -179,7 +186,7 @@ static status walk_node(struct walker *wk, int slot, int db)
             r->element[0]->type != REDIS_REPLY_STRING)
             return ST_PROTOCOL;
         snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-        rc = check_page(wk, r->element[1]);
+        rc = check_page(wk, r->element[1], db);
     } while (rc == ST_OK && strcmp(cursor, "0") != 0);
     return rc;
 }

@@ -1058,8 +1058,6 @@ static void test_options_of_one_command_are_refused_on_the_other(void **state)
     (void)state;
     expect_usage(PARSE(&cfg, err, "copy", "--sample", "10"), &cfg, err,
                  "--sample is an option of verify, not of copy");
-    expect_usage(PARSE(&cfg, err, "copy", "--ttl-tolerance-ms", "10"), &cfg,
-                 err, "--ttl-tolerance-ms is an option of verify");
     expect_usage(PARSE(&cfg, err, "verify", "--on-conflict", "skip"), &cfg, err,
                  "--on-conflict is an option of copy, not of verify");
     expect_usage(PARSE(&cfg, err, "verify", "--dry-run"), &cfg, err,

@@ -450,6 +450,7 @@ static void test_json_verify_report_counts_kinds_and_lists_diffs(void **state)
     assert_string_equal(json_string_value(json_object_get(item, "detail")),
                         "string lengths 1 vs 2");
     assert_null(json_object_get(root, "verify"));
+    assert_null(json_object_get(root, "keys_copied")); /* copy's counts */
     json_decref(root);
 
     r.command = "copy";
