@@ -297,16 +297,18 @@ status sc_src_key(struct sc_job *j, bool first, const char *cmd, const char *a1,
     return sc_src_cmd(j, argc, argv, lens);
 }
 
-/* The first error reply of the pipeline, looking inside EXEC's array. */
-static const redisReply *first_error(const struct sio *s, size_t skip_exec_at)
+/* The first error reply among replies [from, to), looking inside the
+ * array of the last one (EXEC's) but at its element `skip_exec_at`. */
+static const redisReply *first_error(const struct sio *s, size_t from,
+                                     size_t to, size_t skip_exec_at)
 {
-    for (size_t i = 0; i < sio_n(s); i++) {
+    for (size_t i = from; i < to; i++) {
         const redisReply *r = sio_reply(s, i);
         if (!r)
             continue;
         if (r->type == REDIS_REPLY_ERROR)
             return r;
-        if (r->type != REDIS_REPLY_ARRAY || i + 1 != sio_n(s))
+        if (r->type != REDIS_REPLY_ARRAY || i + 1 != to)
             continue;
         for (size_t e = 0; e < r->elements; e++)
             if (e != skip_exec_at && r->element[e]->type == REDIS_REPLY_ERROR)
@@ -320,11 +322,13 @@ static bool starts(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-status sc_src_send(struct sc_job *j)
+/* What a source pipeline's sending (`rc`, `again`) and its replies [from,
+ * to) mean for the key that sent them. Error replies: NOPERM is fatal,
+ * WRONGTYPE restarts the key (its type changed), any other fails it. */
+static status src_replies(struct sc_job *j, status rc, bool again, size_t from,
+                          size_t to)
 {
     struct sio *s = j->ctx->sio;
-    bool again = false;
-    status rc = sio_send(s, &again);
 
     if (rc != ST_OK)
         return sc_fatal(j, rc, "%s", sio_error(s));
@@ -332,7 +336,7 @@ status sc_src_send(struct sc_job *j)
         sc_restart(j);
         return ST_OK;
     }
-    const redisReply *e = first_error(s, SIZE_MAX);
+    const redisReply *e = first_error(s, from, to, SIZE_MAX);
     if (!e)
         return ST_OK;
     if (starts(e->str, "NOPERM"))
@@ -344,6 +348,15 @@ status sc_src_send(struct sc_job *j)
         sc_fail(j, "source %s answered a read with: %.180s", sio_node_name(s),
                 e->str);
     return ST_OK;
+}
+
+status sc_src_send(struct sc_job *j)
+{
+    struct sio *s = j->ctx->sio;
+    bool again = false;
+    status rc = sio_send(s, &again);
+
+    return src_replies(j, rc, again, 0, sio_n(s));
 }
 
 status sc_dst_begin(struct sc_job *j)
@@ -400,13 +413,14 @@ status sc_dst_replay(struct sc_job *j)
     return replay_stage(j, &j->st);
 }
 
-/* After `again`: a refusal that no redo cures (a queued command refused
- * makes EXEC answer EXECABORT, which sio counts as a redo). */
-static status refused_anyway(struct sc_job *j)
+/* After `again`: a refusal among replies [from, to) that no redo cures
+ * (a queued command refused makes EXEC answer EXECABORT, which sio counts
+ * as a redo). */
+static status refused_anyway(struct sc_job *j, size_t from, size_t to)
 {
     struct sio *s = j->ctx->sio;
 
-    for (size_t i = 0; i < sio_n(s); i++) {
+    for (size_t i = from; i < to; i++) {
         const redisReply *r = sio_reply(s, i);
         if (!r || r->type != REDIS_REPLY_ERROR)
             continue;
@@ -423,21 +437,21 @@ static status refused_anyway(struct sc_job *j)
     return ST_OK;
 }
 
-/* Sends a destination pipeline; `skip` is an EXEC element its caller
- * checks itself (SIZE_MAX: none). */
-static status dst_send(struct sc_job *j, size_t skip)
+/* What a destination pipeline's sending (`rc`, `again`) and its replies
+ * [from, to) mean for the key that sent them; `skip` is an EXEC element
+ * its caller checks itself (SIZE_MAX: none). */
+static status dst_replies(struct sc_job *j, status rc, bool again, size_t from,
+                          size_t to, size_t skip)
 {
     struct sio *s = j->ctx->sio;
-    bool again = false;
-    status rc = sio_send(s, &again);
 
     if (rc != ST_OK)
         return sc_fatal(j, rc, "%s", sio_error(s));
     j->dirty = true;
     if (again)
-        return refused_anyway(j);
+        return refused_anyway(j, from, to);
     j->fresh = false;
-    const redisReply *e = first_error(s, skip);
+    const redisReply *e = first_error(s, from, to, skip);
     if (!e)
         return ST_OK;
     if (starts(e->str, "NOPERM"))
@@ -446,6 +460,16 @@ static status dst_send(struct sc_job *j, size_t skip)
     sc_fail(j, "destination %s refused a write: %.200s", sio_node_name(s),
             e->str);
     return ST_OK;
+}
+
+/* Sends a destination pipeline of the key's alone. */
+static status dst_send(struct sc_job *j, size_t skip)
+{
+    struct sio *s = j->ctx->sio;
+    bool again = false;
+    status rc = sio_send(s, &again);
+
+    return dst_replies(j, rc, again, 0, sio_n(s), skip);
 }
 
 status sc_dst_send(struct sc_job *j)
@@ -775,23 +799,29 @@ static int kind_of(const redisReply *r)
     return -2;
 }
 
-/* TYPE k, and MEMORY USAGE k SAMPLES 1 where the source allows it. */
-static status read_type(struct sc_job *j)
+/* TYPE k, and MEMORY USAGE k SAMPLES 1 where the source allows it;
+ * `first` starts the pipeline. */
+static status add_type(struct sc_job *j, bool first)
 {
-    struct sio *s = j->ctx->sio;
     const char *argv[] = {"MEMORY", "USAGE", j->k->name, "SAMPLES", "1"};
     size_t lens[] = {6, 5, j->k->len, 7, 1};
-    status rc = sc_src_key(j, true, "TYPE", NULL, NULL, NULL);
+    status rc = sc_src_key(j, first, "TYPE", NULL, NULL, NULL);
 
     if (rc == ST_OK && !j->stop && j->ctx->use_memory_usage)
         rc = sc_src_cmd(j, 5, argv, lens);
-    if (rc == ST_OK && !j->stop)
-        rc = sc_src_send(j);
-    if (rc != ST_OK || j->stop)
-        return rc;
+    return rc;
+}
 
-    const redisReply *r = sio_reply(s, 0), *m = sio_reply(s, 1);
+/* The key's kind and MEMORY USAGE from add_type()'s replies, the first at
+ * `from`. */
+static void type_replies(struct sc_job *j, size_t from)
+{
+    struct sio *s = j->ctx->sio;
+    const redisReply *r = sio_reply(s, from);
+    const redisReply *m =
+        j->ctx->use_memory_usage ? sio_reply(s, from + 1) : NULL;
     int kind = kind_of(r);
+
     j->memory = m && m->type == REDIS_REPLY_INTEGER ? m->integer : -1;
     if (kind >= 0)
         j->kind = (enum sc_kind)kind;
@@ -804,7 +834,17 @@ static status read_type(struct sc_job *j)
                 r->str);
     else
         sc_fail(j, "the source answered TYPE with an unexpected reply");
-    return ST_OK;
+}
+
+static status read_type(struct sc_job *j)
+{
+    status rc = add_type(j, true);
+
+    if (rc == ST_OK && !j->stop)
+        rc = sc_src_send(j);
+    if (rc == ST_OK && !j->stop)
+        type_replies(j, 0);
+    return rc;
 }
 
 /* ---- one transaction each way -------------------------------------------- */
@@ -839,11 +879,12 @@ static status add_small_read(struct sc_job *j)
 }
 
 /* MULTI TYPE k [TIME] PEXPIRETIME|PTTL k: the head of a reading
- * transaction. */
-static status add_head(struct sc_job *j)
+ * transaction; `first` starts the pipeline. */
+static status add_head(struct sc_job *j, bool first)
 {
     const char *multi[] = {"MULTI"}, *time[] = {"TIME"};
-    status rc = sc_src_begin(j, 1, multi, NULL);
+    status rc =
+        first ? sc_src_begin(j, 1, multi, NULL) : sc_src_cmd(j, 1, multi, NULL);
 
     if (rc == ST_OK && !j->stop)
         rc = sc_src_key(j, false, "TYPE", NULL, NULL, NULL);
@@ -856,23 +897,28 @@ static status add_head(struct sc_job *j)
     return rc;
 }
 
-/* Sends a reading transaction of `n` commands after its head and checks
- * the head's replies: *e is then the first of the `n`. */
-static status send_head(struct sc_job *j, size_t n, redisReply *const **e)
+static status add_exec(struct sc_job *j)
 {
     const char *exec[] = {"EXEC"};
+    return sc_src_cmd(j, 1, exec, NULL);
+}
+
+/* The last reply of the pipeline (a transaction's EXEC). */
+static const redisReply *last_reply(const struct sc_job *j)
+{
+    return sio_reply(j->ctx->sio, sio_n(j->ctx->sio) - 1);
+}
+
+/* Checks the head's replies in EXEC's reply `x` to a reading transaction
+ * of `n` commands after its head: *e is then the first of the `n`. */
+static void head_replies(struct sc_job *j, const redisReply *x, size_t n,
+                         redisReply *const **e)
+{
     size_t head = j->ctx->use_pexpiretime ? 2 : 3;
-    status rc = sc_src_cmd(j, 1, exec, NULL);
 
-    if (rc == ST_OK && !j->stop)
-        rc = sc_src_send(j);
-    if (rc != ST_OK || j->stop)
-        return rc;
-
-    const redisReply *x = sio_reply(j->ctx->sio, sio_n(j->ctx->sio) - 1);
     if (!x || x->type != REDIS_REPLY_ARRAY || x->elements != head + n) {
         sc_fail(j, "the source answered EXEC with an unexpected reply");
-        return ST_OK;
+        return;
     }
     int kind = kind_of(x->element[0]);
     int64_t time_ms = head == 3 ? sc_time_ms(x->element[1]) : 0;
@@ -883,7 +929,6 @@ static status send_head(struct sc_job *j, size_t n, redisReply *const **e)
     else if (j->deadline && j->deadline <= sc_wall_ms())
         sc_settle(j, SC_EXPIRED);
     *e = x->element + head;
-    return ST_OK;
 }
 
 /* Stages the whole value read in one transaction; *small stays true when
@@ -925,25 +970,35 @@ static size_t reply_bytes(const redisReply *r, int depth)
     return n;
 }
 
-/* The one-transaction read; *small false sends the key down the chunked
- * path (with j->size known). */
-static status read_small(struct sc_job *j, bool *small)
+/* The one-transaction read: its head, the size, the bounded read and
+ * EXEC; `first` starts the pipeline. */
+static status add_small_txn(struct sc_job *j, bool first)
 {
     static const char *const size_cmd[] = {
         [SK_STRING] = "STRLEN", [SK_LIST] = "LLEN",  [SK_HASH] = "HLEN",
         [SK_SET] = "SCARD",     [SK_ZSET] = "ZCARD", [SK_STREAM] = "XLEN",
     };
-    redisReply *const *e = NULL;
-    status rc = add_head(j);
+    status rc = add_head(j, first);
 
     if (rc == ST_OK && !j->stop)
         rc = sc_src_key(j, false, size_cmd[j->kind], NULL, NULL, NULL);
     if (rc == ST_OK && !j->stop)
         rc = add_small_read(j);
     if (rc == ST_OK && !j->stop)
-        rc = send_head(j, 2, &e);
-    if (rc != ST_OK || j->stop)
-        return rc;
+        rc = add_exec(j);
+    return rc;
+}
+
+/* Stages the value from EXEC's reply `x` to the one-transaction read;
+ * *small false sends the key down the chunked path (with j->size known). */
+static status small_replies(struct sc_job *j, const redisReply *x, bool *small)
+{
+    redisReply *const *e = NULL;
+    status rc = ST_OK;
+
+    head_replies(j, x, 2, &e);
+    if (j->stop)
+        return ST_OK;
 
     size_t limit = j->kind == SK_STRING ? SC_SMALL_STRING : small_elems(j);
     j->size = (size_t)sc_int(e[0], 0);
@@ -955,6 +1010,17 @@ static status read_small(struct sc_job *j, bool *small)
         sc_stage_reset(&j->late);
         j->bytes = 0;
     }
+    return rc;
+}
+
+static status read_small(struct sc_job *j, bool *small)
+{
+    status rc = add_small_txn(j, true);
+
+    if (rc == ST_OK && !j->stop)
+        rc = sc_src_send(j);
+    if (rc == ST_OK && !j->stop)
+        rc = small_replies(j, last_reply(j), small);
     return rc;
 }
 
@@ -986,12 +1052,11 @@ static status dst_cmd(struct sc_job *j, const char *cmd)
     return ST_OK;
 }
 
-/* What the closing transaction's RENAME or RENAMENX (EXEC element `at`)
- * says about the key. */
-static void committed(struct sc_job *j, size_t at)
+/* What the closing transaction's RENAME or RENAMENX (element `at` of
+ * EXEC's reply `x`) says about the key. */
+static void committed(struct sc_job *j, const redisReply *x, size_t at)
 {
     struct sio *s = j->ctx->sio;
-    const redisReply *x = sio_reply(s, sio_n(s) - 1);
     bool past = j->deadline && j->deadline <= sc_wall_ms();
 
     if (!x || x->type != REDIS_REPLY_ARRAY || x->elements <= at) {
@@ -1020,20 +1085,26 @@ static void committed(struct sc_job *j, size_t at)
 
 /*
  * The closing transaction: MULTI [UNLINK tmp <staged rebuild>] (`body`)
- * [PEXPIREAT tmp d] RENAME|RENAMENX tmp k UNLINK tmp EXEC. The rebuild
- * is in the same transaction for a small key, so it appears whole or not.
+ * [PEXPIREAT tmp d] RENAME|RENAMENX tmp k UNLINK tmp EXEC, appended to
+ * the pipeline (`first` starts it). The rebuild is in the same
+ * transaction for a small key, so it appears whole or not. *at is the
+ * EXEC element of RENAME|RENAMENX.
  */
-static status commit(struct sc_job *j, bool body)
+static status add_commit(struct sc_job *j, bool body, bool first, size_t *at)
 {
     const char *multi[] = {"MULTI"};
     char when[24];
-    size_t at = 0;
     status rc;
 
-    sio_begin(j->ctx->sio, SIO_DST, j->slot, j->k->dst_db);
-    rc = pipe_first(j, 1, multi, NULL);
+    *at = 0;
+    if (first) {
+        sio_begin(j->ctx->sio, SIO_DST, j->slot, j->k->dst_db);
+        rc = pipe_first(j, 1, multi, NULL);
+    } else {
+        rc = dst_cmd(j, "MULTI");
+    }
     if (rc == ST_OK && !j->stop && body) {
-        at = 1 + j->st.n + j->late.n;
+        *at = 1 + j->st.n + j->late.n;
         rc = dst_tmp_cmd(j, "UNLINK", NULL, false);
         if (rc == ST_OK)
             rc = sc_dst_replay(j);
@@ -1042,7 +1113,7 @@ static status commit(struct sc_job *j, bool body)
     }
     if (rc == ST_OK && !j->stop && j->deadline) {
         snprintf(when, sizeof(when), "%" PRId64, j->deadline);
-        at++;
+        ++*at;
         rc = dst_tmp_cmd(j, "PEXPIREAT", when, false);
     }
     if (rc == ST_OK && !j->stop)
@@ -1051,14 +1122,35 @@ static status commit(struct sc_job *j, bool body)
         rc = dst_tmp_cmd(j, "UNLINK", NULL, false);
     if (rc == ST_OK && !j->stop)
         rc = dst_cmd(j, "EXEC");
-    if (rc == ST_OK && !j->stop)
-        rc = dst_send(j, at);
+    return rc;
+}
+
+/* What the sending (`rc`, `again`) of the closing transaction, replies
+ * [from, to) of the pipeline, says about the key. */
+static status commit_replies(struct sc_job *j, status rc, bool again,
+                             size_t from, size_t to, size_t at)
+{
+    rc = dst_replies(j, rc, again, from, to, at);
+    if (rc != ST_OK || j->stop)
+        j->commit_again = j->again;
+    else
+        committed(j, sio_reply(j->ctx->sio, to - 1), at);
+    return rc;
+}
+
+static status commit(struct sc_job *j, bool body)
+{
+    struct sio *s = j->ctx->sio;
+    bool again = false;
+    size_t at;
+    status rc = add_commit(j, body, true, &at);
+
     if (rc != ST_OK || j->stop) {
         j->commit_again = j->again;
         return rc;
     }
-    committed(j, at);
-    return ST_OK;
+    rc = sio_send(s, &again);
+    return commit_replies(j, rc, again, 0, sio_n(s), at);
 }
 
 /* ---- chunked copies ------------------------------------------------------ */
@@ -1203,10 +1295,14 @@ static status big_scan(struct sc_job *j)
 static status read_final(struct sc_job *j)
 {
     redisReply *const *e = NULL;
-    status rc = add_head(j);
+    status rc = add_head(j, true);
 
     if (rc == ST_OK && !j->stop)
-        rc = send_head(j, 0, &e);
+        rc = add_exec(j);
+    if (rc == ST_OK && !j->stop)
+        rc = sc_src_send(j);
+    if (rc == ST_OK && !j->stop)
+        head_replies(j, last_reply(j), 0, &e);
     if (rc == ST_OK && !j->stop && !j->wrote)
         sc_restart(j); /* emptied and filled again meanwhile */
     return rc;
@@ -1240,14 +1336,19 @@ static status copy_big(struct sc_job *j)
 
 /* ---- one key ------------------------------------------------------------- */
 
-static status copy_once(struct sc_job *j)
+/* A key MEMORY USAGE sizes above SC_SMALL_MEMORY is never read whole. */
+static bool never_whole(const struct sc_job *j)
 {
-    bool small = true;
-    status rc = read_type(j);
+    return j->memory > (long long)SC_SMALL_MEMORY;
+}
 
-    if (j->memory > (long long)SC_SMALL_MEMORY)
-        small = false; /* never read whole */
-    if (rc == ST_OK && !j->stop && small && j->kind == SK_STREAM)
+/* The rest of an attempt once the key's type is known. */
+static status copy_typed(struct sc_job *j)
+{
+    bool small = !never_whole(j);
+    status rc = ST_OK;
+
+    if (small && j->kind == SK_STREAM)
         rc = sc_stream_is_small(j, &small);
     if (rc == ST_OK && !j->stop && small)
         rc = read_small(j, &small);
@@ -1256,6 +1357,15 @@ static status copy_once(struct sc_job *j)
     if (small)
         return commit(j, true);
     return copy_big(j);
+}
+
+static status copy_once(struct sc_job *j)
+{
+    status rc = read_type(j);
+
+    if (rc != ST_OK || j->stop)
+        return rc;
+    return copy_typed(j);
 }
 
 /* Drops what a failed or abandoned attempt left in tmp; best effort. */
@@ -1285,39 +1395,317 @@ static void attempt_reset(struct sc_job *j)
     sc_stage_reset(&j->late);
 }
 
+/* After an attempt that ended with `rc`: more attempts while one ends
+ * with `again`, up to SC_ATTEMPTS in all. */
+static status retry(struct sc_job *j, status rc)
+{
+    while (rc == ST_OK && j->again) {
+        if (++j->attempts >= SC_ATTEMPTS) {
+            sc_fail(j,
+                    "started over %d times (the destination redirected or "
+                    "was reconnected, or the key kept changing type on the "
+                    "source)",
+                    j->attempts);
+            break;
+        }
+        attempt_reset(j);
+        rc = copy_once(j);
+    }
+    return rc;
+}
+
+/* The key's job, ready for its first attempt (its temporary key named). */
+static void job_init(struct sc_job *j, struct sc_ctx *ctx,
+                     const struct sc_key *k, struct sc_result *res)
+{
+    *j = (struct sc_job){.ctx = ctx, .k = k, .res = res};
+    memset(res, 0, sizeof(*res));
+    j->slot = cluster_slot(k->name, k->len);
+    j->tmp_len = tmpkey_name(j->tmp, j->slot, ctx->token, ++ctx->seq);
+    stage_init(&j->st);
+    stage_init(&j->late);
+    attempt_reset(j);
+}
+
+/* Lets the stages' memory go; they stay usable. */
+static void stages_release(struct sc_job *j)
+{
+    sc_stage_free(&j->st);
+    sc_stage_free(&j->late);
+    stage_init(&j->st);
+    stage_init(&j->late);
+}
+
+/* Ends the key's job, whose copy returned `rc`. */
+static void job_end(struct sc_job *j, status rc)
+{
+    /* A refusal leaves the connection usable; a lost one, or a stop
+     * request, leaves tmp to the next run's sweep. */
+    if ((rc == ST_OK && j->res->out != SC_COPIED) || rc == ST_NOPERM)
+        if (j->dirty)
+            drop_tmp(j);
+    sc_stage_free(&j->st);
+    sc_stage_free(&j->late);
+    sc_stream_free(j);
+}
+
 status sc_copy(struct sc_ctx *ctx, const struct sc_key *k,
                struct sc_result *res)
 {
-    struct sc_job j = {.ctx = ctx, .k = k, .res = res};
+    struct sc_job j;
     status rc;
 
-    memset(res, 0, sizeof(*res));
     ctx->err[0] = '\0';
-    j.slot = cluster_slot(k->name, k->len);
-    j.tmp_len = tmpkey_name(j.tmp, j.slot, ctx->token, ++ctx->seq);
-    stage_init(&j.st);
-    stage_init(&j.late);
-    for (;;) {
-        attempt_reset(&j);
-        rc = copy_once(&j);
-        if (rc != ST_OK || !j.again)
-            break;
-        if (++j.attempts < SC_ATTEMPTS)
-            continue;
-        sc_fail(&j,
-                "started over %d times (the destination redirected or was "
-                "reconnected, or the key kept changing type on the source)",
-                j.attempts);
-        break;
+    job_init(&j, ctx, k, res);
+    rc = retry(&j, copy_once(&j));
+    job_end(&j, rc);
+    return rc;
+}
+
+/* ---- many keys ----------------------------------------------------------- */
+
+/*
+ * sc_copy_many(): the first attempt of every key goes in pipelines shared
+ * with the others, one stage after the other, and a key leaves them for
+ * its own copy (sc_copy's steps) where it needs more:
+ *
+ *   types   source       TYPE k [MEMORY USAGE k SAMPLES 1] ...
+ *   reads   source       MULTI TYPE k [TIME] PEXPIRETIME|PTTL k <size>
+ *                        <bounded read> EXEC ...
+ *   writes  destination  MULTI UNLINK tmp <rebuild> [PEXPIREAT tmp d]
+ *                        RENAME|RENAMENX tmp k UNLINK tmp EXEC ...
+ *
+ * Reads go in rounds of about SC_PIPE_BYTES of values (by MEMORY USAGE;
+ * without it, by the bytes per key of the last round), each round's
+ * writes before the next round's reads, so that what is staged stays
+ * bounded; writes are grouped by destination node, each pipeline about
+ * SC_PIPE_BYTES at most. A key whose pipeline answers `again` starts over
+ * on its own, like one of sc_copy's, its RENAMENX refused then counting
+ * as maybe its own (maybe_own).
+ */
+
+#define SC_PIPE_BYTES (2u << 20)
+
+/* Where a key of the batch stands. */
+enum bstep {
+    BS_TYPE,  /* its TYPE is to be read */
+    BS_READ,  /* its one-transaction read is to be sent */
+    BS_WRITE, /* its writing transaction is to be sent */
+    BS_TYPED, /* on its own from after TYPE (big, or a stream) */
+    BS_BIG,   /* on its own by chunks */
+    BS_DONE,  /* settled, or to start over on its own (j.again) */
+};
+
+struct bkey {
+    struct sc_job j;
+    enum bstep step;
+    size_t from, to; /* its replies in the pipeline sent */
+    size_t at;       /* RENAME's element in its EXEC reply */
+};
+
+/* Whether key `b` may share the pipeline that key `a` opens. */
+static bool same_pipe(struct sio *s, const struct bkey *a, const struct bkey *b)
+{
+    const struct sc_key *ka = a->j.k, *kb = b->j.k;
+
+    if (a->step != b->step)
+        return false;
+    if (a->step != BS_WRITE)
+        return ka->node == kb->node && ka->src_db == kb->src_db;
+    return ka->dst_db == kb->dst_db &&
+           sio_dst_node(s, a->j.slot) == sio_dst_node(s, b->j.slot);
+}
+
+/* About the bytes a key adds to its pipeline: its requests, and for a
+ * read the value that comes back. */
+static size_t pipe_cost(const struct bkey *b)
+{
+    const struct sc_job *j = &b->j;
+
+    switch (b->step) {
+    case BS_TYPE:
+        return 64 + 2 * j->k->len;
+    case BS_READ:
+        return 256 + 5 * j->k->len +
+               (j->memory >= 0     ? (size_t)j->memory
+                : j->ctx->read_est ? j->ctx->read_est
+                                   : SC_PIPE_BYTES / 4);
+    default:
+        return 256 + 4 * j->tmp_len + j->k->len + j->st.b.len + j->late.b.len;
     }
-    /* A refusal leaves the connection usable; a lost one, or a stop
-     * request, leaves tmp to the next run's sweep. */
-    if ((rc == ST_OK && res->out != SC_COPIED) || rc == ST_NOPERM)
-        if (j.dirty)
-            drop_tmp(&j);
-    sc_stage_free(&j.st);
-    sc_stage_free(&j.late);
-    sc_stream_free(&j);
+}
+
+static status pipe_add(struct bkey *b, bool first)
+{
+    switch (b->step) {
+    case BS_TYPE:
+        return add_type(&b->j, first);
+    case BS_READ:
+        return add_small_txn(&b->j, first);
+    default:
+        return add_commit(&b->j, true, first, &b->at);
+    }
+}
+
+/* What the pipeline's sending (`rc`, `again`) and the key's replies say:
+ * its outcome, or its next step. */
+static status pipe_check(struct bkey *b, status rc, bool again)
+{
+    struct sc_job *j = &b->j;
+    enum bstep step = b->step;
+    bool small = true;
+
+    b->step = BS_DONE;
+    if (step == BS_WRITE) {
+        rc = commit_replies(j, rc, again, b->from, b->to, b->at);
+        stages_release(j);
+        return rc;
+    }
+    rc = src_replies(j, rc, again, b->from, b->to);
+    if (rc != ST_OK || j->stop)
+        return rc;
+    if (step == BS_TYPE) {
+        type_replies(j, b->from);
+        if (!j->stop)
+            b->step =
+                never_whole(j) || j->kind == SK_STREAM ? BS_TYPED : BS_READ;
+        return ST_OK;
+    }
+    rc = small_replies(j, sio_reply(j->ctx->sio, b->to - 1), &small);
+    if (rc == ST_OK && !j->stop)
+        b->step = small ? BS_WRITE : BS_BIG;
+    return rc;
+}
+
+/* Where MEMORY USAGE does not size the keys: the values' bytes per key
+ * in a round of reads size the next rounds. */
+static void read_sizes(const struct bkey *b, const size_t *idx, size_t n)
+{
+    struct sc_ctx *ctx = b[idx[0]].j.ctx;
+    size_t total = 0;
+
+    for (size_t x = 0; x < n; x++) {
+        const redisReply *r = sio_reply(ctx->sio, b[idx[x]].to - 1);
+        if (r)
+            total += reply_bytes(r, 0);
+    }
+    ctx->read_est = total / n > 64 ? total / n : 64;
+}
+
+/* One pipeline: key `first` and the keys after it, before `end`, that
+ * may share it, about SC_PIPE_BYTES at most. Sends it and moves each key
+ * on; *last is one past the last key it took. */
+static status pipe_run(struct bkey *b, size_t first, size_t end, size_t *last)
+{
+    struct sio *s = b[first].j.ctx->sio;
+    size_t idx[SC_BATCH_MAX], n = 0, bytes = 0;
+    bool again = false;
+    status rc = ST_OK;
+
+    for (size_t i = first; i < end && n < SC_BATCH_MAX; i++) {
+        if (bytes >= SC_PIPE_BYTES)
+            break;
+        if (!same_pipe(s, &b[first], &b[i]))
+            continue;
+        idx[n++] = i;
+        bytes += pipe_cost(&b[i]);
+    }
+    *last = idx[n - 1] + 1;
+    for (size_t x = 0; x < n && rc == ST_OK; x++) {
+        struct bkey *k = &b[idx[x]];
+        k->from = x == 0 ? 0 : sio_n(s); /* the first one begins it */
+        rc = pipe_add(k, x == 0);
+        k->to = sio_n(s);
+        if (rc != ST_OK || !k->j.stop)
+            continue;
+        /* Nothing could be queued (learn_why): no master known for the
+         * slot yet. All start over, on their own. */
+        for (size_t y = 0; y < n; y++) {
+            sc_restart(&b[idx[y]].j);
+            b[idx[y]].step = BS_DONE;
+        }
+        return ST_OK;
+    }
+    if (rc != ST_OK)
+        return rc;
+    rc = sio_send(s, &again);
+    if (rc == ST_OK && !again && b[first].step == BS_READ)
+        read_sizes(b, idx, n);
+    for (size_t x = 0; x < n; x++) {
+        status krc = pipe_check(&b[idx[x]], rc, again);
+        if (krc != ST_OK)
+            return krc;
+    }
+    return ST_OK;
+}
+
+/* Pipelines until no key in [from, to) is at `step`. */
+static status pipe_all(struct bkey *b, size_t from, size_t to, enum bstep step)
+{
+    status rc = ST_OK;
+    size_t last;
+
+    for (size_t i = from; i < to && rc == ST_OK; i++)
+        while (b[i].step == step && rc == ST_OK)
+            rc = pipe_run(b, i, to, &last);
+    return rc;
+}
+
+/* A key the pipelines handed on: the rest of its attempt on its own, and
+ * its other attempts. */
+static status solo(struct bkey *b)
+{
+    struct sc_job *j = &b->j;
+    status rc = ST_OK;
+
+    if (b->step == BS_TYPED)
+        rc = copy_typed(j);
+    else if (b->step == BS_BIG)
+        rc = copy_big(j);
+    b->step = BS_DONE;
+    return retry(j, rc);
+}
+
+static status copy_batch(struct sc_ctx *ctx, const struct sc_key *keys,
+                         size_t n, struct sc_result *res)
+{
+    struct bkey *b = calloc(n, sizeof(*b));
+    status rc;
+    size_t last;
+
+    if (!b) {
+        snprintf(ctx->err, sizeof(ctx->err), "out of memory");
+        return ST_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        job_init(&b[i].j, ctx, &keys[i], &res[i]);
+        b[i].step = BS_TYPE;
+    }
+    rc = pipe_all(b, 0, n, BS_TYPE);
+    for (size_t i = 0; i < n && rc == ST_OK; i++) {
+        while (b[i].step == BS_READ && rc == ST_OK) {
+            rc = pipe_run(b, i, n, &last);
+            if (rc == ST_OK)
+                rc = pipe_all(b, i, last, BS_WRITE);
+        }
+    }
+    for (size_t i = 0; i < n && rc == ST_OK; i++)
+        rc = solo(&b[i]);
+    for (size_t i = 0; i < n; i++)
+        job_end(&b[i].j, rc);
+    free(b);
+    return rc;
+}
+
+status sc_copy_many(struct sc_ctx *ctx, const struct sc_key *keys, size_t n,
+                    struct sc_result *res)
+{
+    status rc = ST_OK;
+
+    ctx->err[0] = '\0';
+    for (size_t i = 0; i < n && rc == ST_OK; i += SC_BATCH_MAX)
+        rc = copy_batch(ctx, keys + i,
+                        n - i < SC_BATCH_MAX ? n - i : SC_BATCH_MAX, res + i);
     return rc;
 }
 

@@ -47,8 +47,14 @@ struct sc_ctx {
     unsigned small_elems;
     unsigned chunk_elems;
 
-    /* Set when sc_copy() returns a non-OK status: what failed, naming the
-     * endpoint (a server's NOPERM text, or sio_error()'s message). */
+    /* sc_copy_many() without MEMORY USAGE: the bytes per key its last
+     * round of one-transaction reads returned (0: none yet), which size
+     * its next rounds. */
+    size_t read_est;
+
+    /* Set when sc_copy() or sc_copy_many() returns a non-OK status: what
+     * failed, naming the endpoint (a server's NOPERM text, or sio_error()'s
+     * message). */
     char err[256];
 };
 
@@ -88,6 +94,24 @@ struct sc_result {
  */
 status sc_copy(struct sc_ctx *ctx, const struct sc_key *k,
                struct sc_result *res);
+
+/*
+ * Copies n keys of one source node and database (any n; they go in groups
+ * of SC_BATCH_MAX) with one pipeline per stage instead of sc_copy()'s
+ * round trips per key: every key's TYPE, then every small key's
+ * one-transaction read, then their writing transactions, one pipeline per
+ * destination node (each pipeline a few MiB at most). A key that turns out
+ * big, a stream, or one whose pipeline answered `again` is copied on its
+ * own as sc_copy() does. res[i] is keys[i]'s outcome, as sc_copy()'s. A
+ * non-OK status is fatal as sc_copy()'s, and leaves every res[i]
+ * undefined.
+ */
+#define SC_BATCH_MAX 128
+/* Source requests one key adds to sc_copy_many()'s pipelines, at most
+ * (TYPE, MEMORY USAGE, and MULTI TYPE TIME PTTL <size> <read> EXEC). */
+#define SC_BATCH_READS 9
+status sc_copy_many(struct sc_ctx *ctx, const struct sc_key *keys, size_t n,
+                    struct sc_result *res);
 
 /* Temporary key names: TMPKEY_PREFIX, a `{tag}` that hashes to `slot`,
  * the run token and a sequence number. Writes at most TMPKEY_MAX bytes

@@ -1495,33 +1495,53 @@ static bool own_write(struct worker *w, struct slowkey *sk)
     return verify_full(w, sk, &res) == ST_OK && res.kind == CMP_EQUAL;
 }
 
-/* One key by type commands. */
-static void lane_copy(struct worker *w, struct slowkey *sk)
+/* Keys by type commands: the lane's keys from `first` on that share its
+ * source node, SC_BATCH_MAX at most, in one sc_copy_many(). Returns how
+ * many it took. */
+static size_t lane_copy(struct worker *w, size_t first)
 {
-    struct sc_result res = {0};
-    struct sc_key k = {
-        .name = sk->k.name,
-        .len = sk->k.len,
-        .node = sk->k.node,
-        .src_db = w->src_db,
-        .dst_db = dst_db_of(w, w->src_db),
-        .replace = w->cfg->on_conflict == CONFLICT_REPLACE && !sk->k.repair,
-    };
+    struct sc_result res[SC_BATCH_MAX];
+    struct sc_key k[SC_BATCH_MAX];
+    size_t n = 0, max = SC_BATCH_MAX;
 
-    if (w->cfg->dry_run) {
-        settle(w, &sk->k, &w->ctr->copied);
-        return;
+    /* --max-ops: each source pipeline within one burst, as the reading
+     * transactions' keys are. */
+    if (w->rate > 0 && w->burst / SC_BATCH_READS < max)
+        max = w->burst >= SC_BATCH_READS ? (size_t)(w->burst / SC_BATCH_READS)
+                                         : 1;
+    for (; first + n < w->slow_n && n < max; n++) {
+        const struct slowkey *sk = &w->slow[first + n];
+        if (sk->k.node != w->slow[first].k.node)
+            break;
+        k[n] = (struct sc_key){
+            .name = sk->k.name,
+            .len = sk->k.len,
+            .node = sk->k.node,
+            .src_db = w->src_db,
+            .dst_db = dst_db_of(w, w->src_db),
+            .replace = w->cfg->on_conflict == CONFLICT_REPLACE && !sk->k.repair,
+        };
     }
-    status rc = sc_copy(&w->sc, &k, &res);
+    if (w->cfg->dry_run) {
+        for (size_t i = 0; i < n; i++)
+            settle(w, &w->slow[first + i].k, &w->ctr->copied);
+        return n;
+    }
+    status rc = sc_copy_many(&w->sc, k, n, res);
     if (rc == ST_INTERRUPTED)
-        return; /* left unwritten; its temporary key goes next run */
+        return n; /* left uncounted, some maybe written; their temporary
+                     keys go next run */
     if (rc != ST_OK) {
         fail_run(w, rc, "%s", w->sc.err[0] ? w->sc.err : sio_error(w->sio));
-        return;
+        return n;
     }
-    if (res.out == SC_EXISTS && res.maybe_own && own_write(w, sk))
-        res.out = SC_COPIED;
-    lane_settle(w, sk, &res);
+    for (size_t i = 0; i < n; i++) {
+        struct slowkey *sk = &w->slow[first + i];
+        if (res[i].out == SC_EXISTS && res[i].maybe_own && own_write(w, sk))
+            res[i].out = SC_COPIED;
+        lane_settle(w, sk, &res[i]);
+    }
+    return n;
 }
 
 /* Counts one key verify compared, and lists a difference. */
@@ -1705,8 +1725,8 @@ static void run_lane(struct worker *w)
     if (w->run->verifying)
         lane_verify(w);
     else
-        for (size_t i = 0; i < w->slow_n && !stopping(w); i++)
-            lane_copy(w, &w->slow[i]);
+        for (size_t i = 0; i < w->slow_n && !stopping(w);)
+            i += lane_copy(w, i);
     lane_clear(w);
 }
 
@@ -2029,6 +2049,10 @@ static int wait_ms(const struct worker *w)
 {
     if (w->retry_head)
         return 5;
+    /* Keys that go straight to the lane: take them now rather than wait
+     * for a reply that nothing asked for. */
+    if (to_lane(w) && !w->run->check_type && w->todo.n > 0)
+        return 0;
     if (w->rate > 0 && w->tokens < 2)
         return 5;
     return 100;

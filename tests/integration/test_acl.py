@@ -22,6 +22,7 @@ import pytest
 
 from rmtest import acl, compare, data
 from rmtest.checks import (expect_exit, expect_report, expect_secret_absent,
+                           expect_verify_report,
                            unescape_key, wait_for)
 from rmtest.tool import LOG_LINE
 
@@ -208,8 +209,7 @@ def test_the_readme_minimal_users_verify_a_copy(servers, rm, src_kind, dst_kind)
     res = rm.run("verify", *_uris(src, dst), env=PASSWORDS)
 
     expect_exit(res, 0)
-    r = expect_report(res, "ok")
-    assert r["keys_compared"] == total and r["keys_equal"] == total, res.describe()
+    expect_verify_report(res, "ok", keys_compared=total, keys_equal=total)
     _nothing_refused(src)
     _nothing_refused(dst)
 
