@@ -500,27 +500,39 @@ static status report_busy(const struct preflight *pf, const struct config *cfg,
     return ST_NONEMPTY;
 }
 
-/* Asks the source about optional commands; refusals choose fallbacks. */
-static void probe_features(struct preflight *pf, struct copy_run *run)
+/* Whether a server runs PEXPIRETIME; `why` gets its refusal. Only a
+ * refusal of the command itself counts: a cluster node answers MOVED for
+ * a probe key of another node's slot. */
+static bool has_pexpiretime(struct conn *c, char *why, size_t whylen)
 {
     redisReply *r = NULL;
+    bool yes = true;
 
-    /* Only a refusal of the command itself counts: a cluster node answers
-     * MOVED for a probe key of another node's slot. */
-    run->use_pexpiretime = true;
-    if (conn_callv(pf->src, &r, "PEXPIRETIME", "redis-migrate:probe", NULL) ==
+    if (conn_callv(c, &r, "PEXPIRETIME", "redis-migrate:probe", NULL) ==
             ST_OK &&
         r->type == REDIS_REPLY_ERROR &&
         (strstr(r->str, "unknown command") ||
          strncmp(r->str, "NOPERM", 6) == 0)) {
-        run->use_pexpiretime = false;
-        log_info("the source has no PEXPIRETIME (%.80s); reading deadlines "
-                 "with PTTL and TIME instead",
-                 r->str);
+        yes = false;
+        if (why)
+            snprintf(why, whylen, "%.80s", r->str);
     }
     if (r)
         freeReplyObject(r);
-    r = NULL;
+    return yes;
+}
+
+/* Asks the source about optional commands; refusals choose fallbacks. */
+static void probe_features(struct preflight *pf, struct copy_run *run)
+{
+    redisReply *r = NULL;
+    char why[96];
+
+    run->use_pexpiretime = has_pexpiretime(pf->src, why, sizeof(why));
+    if (!run->use_pexpiretime)
+        log_info("the source has no PEXPIRETIME (%s); reading deadlines "
+                 "with PTTL and TIME instead",
+                 why);
 
     /* Keys are sized before any DUMP where MEMORY USAGE is allowed (a
      * cluster node may answer MOVED: the command is there). */
@@ -754,8 +766,10 @@ static status preflight(struct preflight *pf, const struct config *cfg,
     if (rc == ST_OK && !run->verifying)
         rc = pf->dst_cluster ? check_cluster_empty(pf, cfg, run, err, errlen)
                              : check_dest_empty(pf, cfg, run, err, errlen);
-    if (rc == ST_OK && (run->verifying || cfg->verify))
+    if (rc == ST_OK && (run->verifying || cfg->verify)) {
         rc = plan_verify_targets(pf, cfg, run, err, errlen);
+        run->dst_pexpiretime = has_pexpiretime(pf->dst, NULL, 0);
+    }
     if (rc == ST_OK)
         probe_features(pf, run);
     if (rc == ST_OK)

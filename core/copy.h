@@ -61,6 +61,7 @@ struct copy_run {
 
     /* verify, and copy --verify after the copy: compare instead of write. */
     bool verifying;
+    bool dst_pexpiretime;        /* verify reads deadlines with PEXPIRETIME */
     uint64_t sample_every;       /* verify --sample: about 1 key in N */
     _Atomic int64_t sample_left; /* keys the sample still takes */
     struct failures diffs;       /* verify's differences */

@@ -1415,6 +1415,7 @@ static status open_lane(struct worker *w)
     sc.src.client_name = w->client_src;
     sc.src.no_touch = w->run->no_touch;
     sc.src.readonly = w->run->src_readonly;
+    sc.src.check_restart = true;
     sc.dst.role = "destination";
     sc.dst.client_name = w->client_dst;
     sc.dst.check_restart = true;
@@ -1568,8 +1569,15 @@ static void verified(struct worker *w, struct slowkey *sk,
     } else {
         counter_add((_Atomic uint64_t *)((char *)w->ctr + offsets[res->kind]),
                     1);
+        char detail[sizeof(res->detail) + 32];
+        int db = dst_db_of(w, w->src_db);
+        if (db > 0) /* a key name can be in several databases */
+            snprintf(detail, sizeof(detail), "in database %d: %s", db,
+                     res->detail);
+        else
+            snprintf(detail, sizeof(detail), "%s", res->detail);
         failures_add_kind(&w->run->diffs, sk->k.name, sk->k.len,
-                          cmp_kind_name(res->kind), res->detail);
+                          cmp_kind_name(res->kind), detail);
     }
     scanref_put(sk->k.sr);
     sk->k.sr = NULL;
@@ -1853,6 +1861,7 @@ static status src_conn(struct worker *w, int node)
     cc.client_name = w->client_src;
     cc.no_touch = w->run->no_touch;
     cc.readonly = w->run->src_readonly;
+    cc.check_restart = true;
     cc.db = w->src_db;
     status rc =
         conn_open(&w->srcs[node], w->loop, &cc, on_reply, w, err, sizeof(err));

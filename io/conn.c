@@ -422,7 +422,15 @@ static void check_run_id(struct conn *c, const redisReply *r)
         snprintf(c->run_id, sizeof(c->run_id), "%s", id);
         return;
     }
-    if (strcmp(id, c->run_id) != 0)
+    if (strcmp(id, c->run_id) == 0)
+        return;
+    if (c->cfg.role && strcmp(c->cfg.role, "source") == 0)
+        conn_fail(c, ST_CLOSED,
+                  "the server restarted during the run (its run_id "
+                  "changed): the SCAN cursors of the walk no longer hold, "
+                  "so keys could be missed; nothing more is read. Run it "
+                  "again (a copy with --on-conflict replace)");
+    else
         conn_fail(c, ST_CLOSED,
                   "the server restarted during the copy (its run_id "
                   "changed), so keys written to it before may be lost; "

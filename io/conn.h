@@ -46,7 +46,9 @@ struct conn_cfg {
     bool no_touch;          /* send CLIENT NO-TOUCH on when the server has it */
     int db;                 /* SELECT this database when > 0 */
     bool readonly;          /* send READONLY (reads from a cluster replica) */
-    bool check_restart;     /* fail when a reconnect finds a restarted server */
+    bool check_restart;     /* fail when a reconnect finds a restarted
+                               server (a destination may have lost writes,
+                               a source's SCAN cursors no longer hold) */
     int connect_timeout_ms; /* per attempt */
     int reply_timeout_ms;   /* no byte for this long with requests out:
                                the connection is treated as lost */

@@ -511,3 +511,33 @@ def test_a_destination_that_restarts_empty_mid_copy_stops_the_run_instead_of_rep
     r = expect_report(res, "failed")
     assert d.dbsize() < n, "the restarted destination holds every key" + res.describe()
     assert r["keys_copied"] < n, res.describe()
+
+
+def test_a_source_that_restarts_mid_copy_stops_the_run_instead_of_missing_keys(
+        servers, tool):
+    """A restarted source (here it comes back empty; one reloaded from its
+    RDB has every key back, in a new hash table) breaks the walk: its SCAN
+    cursors no longer mean what they meant, so keys could be missed. The reconnect sees a new run_id and
+    the run stops (exit 1) naming the source."""
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    n = 200_000
+    data.populate(c, n)
+
+    run = tool.start_copy(src, dst, "--max-ops", "50000", "--threads", "1",
+                          progress="none")
+    try:
+        wait_first_key(run, d)
+        running = run.proc.poll() is None
+        restart_in_place(src)
+    finally:
+        res = run.finish(120)
+
+    assert running, "the copy ended before the source restarted" + res.describe()
+    expect_exit(res, 1)
+    line = one_error_line(res)
+    assert "restarted" in line and src.endpoint in line and "source" in line, (
+        f"the error does not say the source {src.endpoint} restarted: {line!r}"
+        + res.describe())
+    expect_report(res, "failed")
