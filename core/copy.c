@@ -1074,7 +1074,8 @@ static void check_extra(const struct config *cfg, struct copy_run *run,
     char err[512];
     uint64_t extra = 0;
 
-    status rc = verify_extra(cfg, run, pf->src, &extra, err, sizeof(err));
+    status rc = verify_extra(cfg, run, pf->src, t->compared - t->diff_missing,
+                             &extra, err, sizeof(err));
     if (rc != ST_OK)
         copy_run_fail(run, rc, err);
     t->diff_extra += extra;

@@ -16,9 +16,11 @@
 
 /* Adds each extra key to run->diffs and counts them in *extra. `src` is
  * the source's control connection (a cluster's topology is read over
- * it). A fatal status comes with `err`. */
+ * it); `present` the compared keys the destination holds: when nothing is
+ * filtered and it equals the destination's key count, no walk is needed.
+ * A fatal status comes with `err`. */
 status verify_extra(const struct config *cfg, struct copy_run *run,
-                    struct conn *src, uint64_t *extra, char *err,
-                    size_t errlen);
+                    struct conn *src, uint64_t present, uint64_t *extra,
+                    char *err, size_t errlen);
 
 #endif
