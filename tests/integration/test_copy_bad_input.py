@@ -213,21 +213,25 @@ def test_a_source_database_the_server_lacks_exits_2_naming_it_and_writes_nothing
     _untouched(dst, res)
 
 
-def test_valkey_8_into_redis_7_0_is_refused_once_before_writing_naming_the_format(servers, tool):
-    """Redis 7.0 cannot read Valkey 8's DUMP format. Until type-command
-    copies exist, the run must say so once, up front, rather than fail
-    every key; the probe (a RESTORE with a past deadline) leaves nothing."""
+def test_valkey_8_into_redis_7_0_under_mode_dump_is_refused_once_before_writing_naming_the_format(
+        servers, tool):
+    """Redis 7.0 cannot read Valkey 8's DUMP format. --mode dump forbids
+    the type-command fallback, so the run must say so once, up front,
+    naming the way out, rather than fail every key; the probe (a RESTORE
+    with a past deadline) leaves nothing. (Without --mode dump the keys go
+    by type commands: test_struct_mode.py.)"""
     src = servers.start("valkey8", name="source")
     dst = servers.start("redis7", name="destination")
     c = src.client()
     for i in range(50):
         c.set(b"k:%d" % i, b"v")
 
-    res = tool.copy(src, dst, progress="none")
+    res = tool.copy(src, dst, "--mode", "dump", progress="none")
 
-    expect_exit(res, 1)
+    expect_exit(res, 2)
     line = one_error_line(res)
     assert "cannot read the source's DUMP payloads" in line and str(dst.port) in line, line
+    assert "--mode struct" in line, f"the error does not name the way out: {line!r}"
     _untouched(dst, res)
     _report_failed(res)
 
