@@ -689,13 +689,14 @@ static status sweep_temp_keys(struct preflight *pf, const struct config *cfg,
             rc = sc_sweep_msg(s, slot, 0, &removed, why, sizeof(why));
     }
     if (rc == ST_NOPERM)
-        snprintf(err, errlen,
-                 "destination %s: the user may not run SCAN or UNLINK, which "
-                 "remove the temporary keys a killed run leaves (%s); nothing "
-                 "was written. Grant it: ACL SETUSER %s +scan +unlink (README, "
-                 "Minimal ACL users)",
-                 pf->dst_desc, why,
-                 cfg->dest.user ? cfg->dest.user : "default");
+        snprintf(
+            err, errlen,
+            "destination %s: the user may not run SCAN, PTTL or UNLINK, which "
+            "remove the temporary keys a killed run leaves (%s); nothing "
+            "was written. Grant it: ACL SETUSER %s +scan +pttl +unlink "
+            "(README, "
+            "Minimal ACL users)",
+            pf->dst_desc, why, cfg->dest.user ? cfg->dest.user : "default");
     else if (rc != ST_OK && s)
         snprintf(err, errlen,
                  "destination %s: removing a killed run's temporary keys "

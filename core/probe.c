@@ -133,6 +133,8 @@ status probe_struct_perms(const struct probe_end *dst, char *err, size_t errlen)
         {"XGROUP", "CREATECONSUMER", PROBE_KEY, "g", "c"},
         {"XCLAIM", PROBE_KEY, "g", "c", "0", "1-1"},
         {"PEXPIREAT", PROBE_KEY, "1"},
+        {"PEXPIRE", PROBE_KEY, "1"},
+        {"PERSIST", PROBE_KEY},
         {"RENAME", PROBE_KEY, PROBE_KEY},
         {"RENAMENX", PROBE_KEY, PROBE_KEY},
     };

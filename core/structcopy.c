@@ -2,7 +2,8 @@
  * Type-command copies (see structcopy.h): strings, lists, hashes, sets and
  * sorted sets here, streams in structstream.c, and the steps every type
  * shares. Runs on the calling worker's thread; the only shared state is
- * the table of slot tags for temporary key names, built once.
+ * the table of slot tags for temporary key names, built once, and the
+ * fingerprints of the keys renamed into place (atomics).
  *
  * One key, one attempt:
  *
@@ -21,10 +22,26 @@
  *
  *   source       GETRANGE windows, LRANGE windows, HSCAN/SSCAN/ZSCAN, ...
  *   destination  UNLINK tmp (first), APPEND/RPUSH/HSET/SADD/ZADD tmp ...
+ *                PEXPIRE tmp TMPKEY_TTL_MS, STRLEN|LLEN|HLEN|... tmp
  *   ...          one pipeline each way per chunk
  *   source       MULTI TYPE k [TIME] PEXPIRETIME|PTTL k EXEC
- *   destination  MULTI [PEXPIREAT tmp d] RENAME|RENAMENX tmp k UNLINK tmp
- *                EXEC
+ *   destination  MULTI PEXPIREAT tmp d|PERSIST tmp RENAME|RENAMENX tmp k
+ *                UNLINK tmp EXEC
+ *
+ * (A key MEMORY USAGE says is big skips the one-transaction read; its
+ * chunks start with MULTI TYPE k [TIME] PEXPIRETIME|PTTL k EXEC, so that
+ * a key that goes meanwhile counts as expired when its deadline passed.)
+ *
+ * While it is built, tmp expires TMPKEY_TTL_MS after its last chunk, so
+ * a killed run's goes by itself, and another run's sweep (sc_sweep())
+ * leaves it alone. Each chunk reads tmp's size back and compares it with
+ * what was written so far: PEXPIRE answering 0 or another size means tmp
+ * was removed (and maybe made again by the chunk's writes) since the
+ * last chunk, and the key is built again rather than renamed into place
+ * short. Lists and strings are counted as they are written; for hashes,
+ * sets and sorted sets, whose SCAN can return a member twice, the count
+ * is the sum of what HSET, SADD and ZADD answer they added, which equals
+ * tmp's size only when no element written went missing.
  *
  * Scores go out as the text the source printed (its shortest round-trip
  * form, "inf", "-inf"): ZADD parses it back to the same double.
@@ -38,10 +55,12 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 
 #include "cluster.h"
 #include "escape.h"
@@ -135,11 +154,19 @@ status sc_fatal(struct sc_job *j, status rc, const char *fmt, ...)
     return rc;
 }
 
-/* A deadline that has passed means expired; else the key went away. */
+/* A key no longer there: expired when the last deadline read for it
+ * (in this attempt or an earlier one) has passed; else it went away. */
 static void settle_missing(struct sc_job *j)
 {
-    bool expired = j->deadline && j->deadline <= sc_wall_ms();
+    bool expired = j->seen && j->seen <= sc_wall_ms();
     sc_settle(j, expired ? SC_EXPIRED : SC_GONE);
+}
+
+/* The temporary key went missing while it was built: build it again. */
+static void tmp_lost(struct sc_job *j)
+{
+    j->lost++;
+    sc_restart(j);
 }
 
 /* ---- staging ------------------------------------------------------------- */
@@ -359,17 +386,6 @@ status sc_src_send(struct sc_job *j)
     return src_replies(j, rc, again, 0, sio_n(s));
 }
 
-status sc_dst_begin(struct sc_job *j)
-{
-    const char *argv[] = {"UNLINK", j->tmp};
-    size_t lens[] = {6, j->tmp_len};
-
-    sio_begin(j->ctx->sio, SIO_DST, j->slot, j->k->dst_db);
-    if (!j->fresh)
-        return ST_OK;
-    return pipe_first(j, 2, argv, lens);
-}
-
 /* Appends a stage to the pipeline; ST_NOMEM, with nothing appended, when
  * it does not fit. */
 static status replay(struct sio *s, struct sc_stage *st)
@@ -406,11 +422,6 @@ static status replay_stage(struct sc_job *j, struct sc_stage *st)
         return learn_why(j, ST_NOMEM);
     return sc_fatal(j, ST_NOMEM, "destination %s: a request does not fit",
                     sio_node_name(s));
-}
-
-status sc_dst_replay(struct sc_job *j)
-{
-    return replay_stage(j, &j->st);
 }
 
 /* After `again`: a refusal among replies [from, to) that no redo cures
@@ -462,35 +473,116 @@ static status dst_replies(struct sc_job *j, status rc, bool again, size_t from,
     return ST_OK;
 }
 
-/* Sends a destination pipeline of the key's alone. */
-static status dst_send(struct sc_job *j, size_t skip)
+/* A command on the temporary key (and the key, for RENAME). */
+static status dst_tmp_cmd(struct sc_job *j, const char *cmd, const char *arg,
+                          bool key)
 {
-    struct sio *s = j->ctx->sio;
-    bool again = false;
-    status rc = sio_send(s, &again);
+    const char *argv[3] = {cmd, j->tmp, key ? j->k->name : arg};
+    size_t lens[3] = {strlen(cmd), j->tmp_len,
+                      key   ? j->k->len
+                      : arg ? strlen(arg)
+                            : 0};
+    status rc = sio_cmd(j->ctx->sio, key || arg ? 3 : 2, argv, lens);
 
-    return dst_replies(j, rc, again, 0, sio_n(s), skip);
+    if (rc != ST_OK)
+        return sc_fatal(j, rc, "destination %s: a request does not fit",
+                        sio_node_name(j->ctx->sio));
+    return ST_OK;
 }
 
-status sc_dst_send(struct sc_job *j)
+static status dst_cmd(struct sc_job *j, const char *cmd)
 {
-    return dst_send(j, SIZE_MAX);
+    const char *argv[] = {cmd};
+    status rc = sio_cmd(j->ctx->sio, 1, argv, NULL);
+
+    if (rc != ST_OK)
+        return sc_fatal(j, rc, "destination %s: a request does not fit",
+                        sio_node_name(j->ctx->sio));
+    return ST_OK;
+}
+
+/* ---- chunks of a build --------------------------------------------------- */
+
+static const char *const size_cmd[] = {
+    [SK_STRING] = "STRLEN", [SK_LIST] = "LLEN",  [SK_HASH] = "HLEN",
+    [SK_SET] = "SCARD",     [SK_ZSET] = "ZCARD", [SK_STREAM] = "XLEN",
+};
+
+/* The elements tmp holds when no chunk went missing. Hashes, sets and
+ * sorted sets add up what the last chunk's `n` writes answer they added
+ * (a member SCAN returned twice adds nothing). */
+static uint64_t built(struct sc_job *j, size_t n)
+{
+    struct sio *s = j->ctx->sio;
+
+    if (j->kind == SK_STRING)
+        return j->bytes;
+    if (j->kind == SK_HASH || j->kind == SK_SET || j->kind == SK_ZSET)
+        for (size_t i = j->stage_at; i < j->stage_at + n; i++)
+            j->built += (uint64_t)sc_int(sio_reply(s, i), 0);
+    return j->built;
+}
+
+/* What a chunk's pipeline (`n` staged commands, `fresh` when it opened
+ * with UNLINK tmp) answered. The last two replies are PEXPIRE's and the
+ * size of tmp. */
+static status chunk_replies(struct sc_job *j, status rc, bool again, bool fresh,
+                            size_t n)
+{
+    struct sio *s = j->ctx->sio;
+    size_t end = sio_n(s);
+    const redisReply *ttl = sio_reply(s, end - 2);
+
+    /* Gone since the last chunk: the writes of this one may have failed
+     * for it (XGROUP, XCLAIM), or made a new tmp that lacks the rest. */
+    if (rc == ST_OK && !again && !fresh && ttl &&
+        ttl->type == REDIS_REPLY_INTEGER && ttl->integer == 0) {
+        j->dirty = true;
+        tmp_lost(j);
+        return ST_OK;
+    }
+    rc = dst_replies(j, rc, again, 0, end, SIZE_MAX);
+    if (rc != ST_OK || j->stop)
+        return rc;
+    j->wrote = true;
+    if (sc_int(sio_reply(s, end - 1), -1) != (long long)built(j, n))
+        tmp_lost(j); /* removed and made again by this chunk's writes */
+    return ST_OK;
+}
+
+/* One chunk: [UNLINK tmp] <stage> PEXPIRE tmp TMPKEY_TTL_MS <size> tmp. */
+static status chunk_send(struct sc_job *j, struct sc_stage *st)
+{
+    const char *unlink[] = {"UNLINK", j->tmp};
+    size_t lens[] = {6, j->tmp_len};
+    struct sio *s = j->ctx->sio;
+    bool fresh = j->fresh, again = false;
+    size_t n = st->n;
+    char ttl[24];
+    status rc = ST_OK;
+
+    if (n == 0)
+        return ST_OK;
+    snprintf(ttl, sizeof(ttl), "%d", TMPKEY_TTL_MS);
+    sio_begin(s, SIO_DST, j->slot, j->k->dst_db);
+    if (fresh)
+        rc = pipe_first(j, 2, unlink, lens);
+    j->stage_at = sio_n(s);
+    if (rc == ST_OK && !j->stop)
+        rc = replay_stage(j, st);
+    if (rc == ST_OK && !j->stop)
+        rc = dst_tmp_cmd(j, "PEXPIRE", ttl, false);
+    if (rc == ST_OK && !j->stop)
+        rc = dst_tmp_cmd(j, size_cmd[j->kind], NULL, false);
+    if (rc != ST_OK || j->stop)
+        return rc;
+    rc = sio_send(s, &again);
+    return chunk_replies(j, rc, again, fresh, n);
 }
 
 status sc_dst_flush(struct sc_job *j)
 {
-    status rc;
-
-    if (j->st.n == 0)
-        return ST_OK;
-    rc = sc_dst_begin(j);
-    if (rc == ST_OK && !j->stop)
-        rc = sc_dst_replay(j);
-    if (rc == ST_OK && !j->stop)
-        rc = sc_dst_send(j);
-    if (rc == ST_OK && !j->stop)
-        j->wrote = true;
-    return rc;
+    return chunk_send(j, &j->st);
 }
 
 /* ---- replies ------------------------------------------------------------- */
@@ -546,6 +638,8 @@ static bool read_deadline(struct sc_job *j, const redisReply *t,
         j->deadline = t->integer;
     else
         j->deadline = time_ms + t->integer;
+    j->deadline_read = true;
+    j->seen = j->deadline;
     return true;
 }
 
@@ -578,17 +672,25 @@ static void name_elem(char *out, size_t outlen, const char *what,
     snprintf(out, outlen, "%s \"%s\"", what, esc);
 }
 
-bool sc_arg_fits(struct sc_job *j, size_t len, const char *elem)
+/* Whether a value of `len` bytes fits the destination's
+ * proto-max-bulk-len; else fails the key naming `elem`. */
+static bool bulk_fits(struct sc_job *j, size_t len, const char *elem)
 {
     size_t max = sc_max_bulk(j);
 
-    if (len > max) {
-        sc_fail(j,
-                "%s of %zu bytes is longer than the destination's "
-                "proto-max-bulk-len (%zu)",
-                elem, len, max);
+    if (len <= max)
+        return true;
+    sc_fail(j,
+            "%s of %zu bytes is longer than the destination's "
+            "proto-max-bulk-len (%zu)",
+            elem, len, max);
+    return false;
+}
+
+bool sc_arg_fits(struct sc_job *j, size_t len, const char *elem)
+{
+    if (!bulk_fits(j, len, elem))
         return false;
-    }
     if (len + 4096 > SIO_MAX_BYTES) {
         sc_fail(j, "%s of %zu bytes is larger than one request may be (%u MiB)",
                 elem, len, SIO_MAX_BYTES >> 20);
@@ -826,7 +928,7 @@ static void type_replies(struct sc_job *j, size_t from)
     if (kind >= 0)
         j->kind = (enum sc_kind)kind;
     else if (kind == -1)
-        sc_settle(j, SC_GONE);
+        settle_missing(j); /* expired when a deadline read before passed */
     else if (r && r->type == REDIS_REPLY_STATUS)
         sc_fail(j,
                 "module type %.60s: cannot be copied by type commands; load "
@@ -974,10 +1076,6 @@ static size_t reply_bytes(const redisReply *r, int depth)
  * EXEC; `first` starts the pipeline. */
 static status add_small_txn(struct sc_job *j, bool first)
 {
-    static const char *const size_cmd[] = {
-        [SK_STRING] = "STRLEN", [SK_LIST] = "LLEN",  [SK_HASH] = "HLEN",
-        [SK_SET] = "SCARD",     [SK_ZSET] = "ZCARD", [SK_STREAM] = "XLEN",
-    };
     status rc = add_head(j, first);
 
     if (rc == ST_OK && !j->stop)
@@ -1009,6 +1107,7 @@ static status small_replies(struct sc_job *j, const redisReply *x, bool *small)
         sc_stage_reset(&j->st);
         sc_stage_reset(&j->late);
         j->bytes = 0;
+        j->built = 0;
     }
     return rc;
 }
@@ -1024,33 +1123,42 @@ static status read_small(struct sc_job *j, bool *small)
     return rc;
 }
 
-/* A command on the temporary key (and the key, for RENAME). */
-static status dst_tmp_cmd(struct sc_job *j, const char *cmd, const char *arg,
-                          bool key)
-{
-    const char *argv[3] = {cmd, j->tmp, key ? j->k->name : arg};
-    size_t lens[3] = {strlen(cmd), j->tmp_len,
-                      key   ? j->k->len
-                      : arg ? strlen(arg)
-                            : 0};
-    status rc = sio_cmd(j->ctx->sio, key || arg ? 3 : 2, argv, lens);
+/* ---- keys renamed into place --------------------------------------------- */
 
-    if (rc != ST_OK)
-        return sc_fatal(j, rc, "destination %s: a request does not fit",
-                        sio_node_name(j->ctx->sio));
-    return ST_OK;
+/*
+ * Fingerprints of the keys this process renamed into place with RENAMENX
+ * (database and name), so that a RENAMENX refused because this run's own
+ * earlier write is there counts as copied, not as another client's key:
+ * the worker can hand a key over twice when it is deleted and made again
+ * on the source while its walk crosses a range's end. Bounded: a newer
+ * key takes an older one's slot, and a key whose slot was taken counts
+ * as SC_EXISTS again. Atomics, shared by every worker's lane.
+ */
+#define WRITTEN_SLOTS (1u << 16)
+
+static _Atomic uint64_t written[WRITTEN_SLOTS];
+
+static uint64_t written_fp(const struct sc_key *k)
+{
+    uint64_t h = XXH3_64bits_withSeed(k->name, k->len, (uint64_t)k->dst_db);
+    return h ? h : 1; /* 0 marks an empty slot */
 }
 
-static status dst_cmd(struct sc_job *j, const char *cmd)
+static void written_add(const struct sc_key *k)
 {
-    const char *argv[] = {cmd};
-    status rc = sio_cmd(j->ctx->sio, 1, argv, NULL);
-
-    if (rc != ST_OK)
-        return sc_fatal(j, rc, "destination %s: a request does not fit",
-                        sio_node_name(j->ctx->sio));
-    return ST_OK;
+    uint64_t h = written_fp(k);
+    atomic_store_explicit(&written[h & (WRITTEN_SLOTS - 1)], h,
+                          memory_order_relaxed);
 }
+
+static bool written_has(const struct sc_key *k)
+{
+    uint64_t h = written_fp(k);
+    return atomic_load_explicit(&written[h & (WRITTEN_SLOTS - 1)],
+                                memory_order_relaxed) == h;
+}
+
+/* ---- the closing transaction --------------------------------------------- */
 
 /* What the closing transaction's RENAME or RENAMENX (element `at` of
  * EXEC's reply `x`) says about the key. */
@@ -1073,22 +1181,40 @@ static void committed(struct sc_job *j, const redisReply *x, size_t at)
     } else if (r->type == REDIS_REPLY_ERROR) {
         sc_fail(j, "destination %s: %.200s", sio_node_name(s), r->str);
     } else if (r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
-        j->res->maybe_own = j->commit_again;
-        sc_settle(j, SC_EXISTS);
+        j->res->own = written_has(j->k);
+        j->res->maybe_own = !j->res->own && j->commit_again;
+        sc_settle(j, j->res->own ? SC_COPIED : SC_EXISTS);
     } else if (past) {
         sc_settle(j, SC_EXPIRED); /* written, and expired on arrival */
     } else {
+        if (!j->k->replace)
+            written_add(j->k);
         j->res->bytes = j->bytes;
         sc_settle(j, SC_COPIED);
     }
+}
+
+/* Whether EXEC's reply `x` shows its RENAME or RENAMENX (element `at`)
+ * done: the key is written, whatever else its pipeline answered. */
+static bool renamed(const redisReply *x, size_t at)
+{
+    const redisReply *r;
+
+    if (!x || x->type != REDIS_REPLY_ARRAY || x->elements <= at)
+        return false;
+    r = x->element[at];
+    return r->type == REDIS_REPLY_STATUS ||
+           (r->type == REDIS_REPLY_INTEGER && r->integer == 1);
 }
 
 /*
  * The closing transaction: MULTI [UNLINK tmp <staged rebuild>] (`body`)
  * [PEXPIREAT tmp d] RENAME|RENAMENX tmp k UNLINK tmp EXEC, appended to
  * the pipeline (`first` starts it). The rebuild is in the same
- * transaction for a small key, so it appears whole or not. *at is the
- * EXEC element of RENAME|RENAMENX.
+ * transaction for a small key, so it appears whole or not. A tmp built
+ * in chunks has TMPKEY_TTL_MS, which the key must not keep: PERSIST tmp
+ * when the key has no deadline. *at is the EXEC element of
+ * RENAME|RENAMENX.
  */
 static status add_commit(struct sc_job *j, bool body, bool first, size_t *at)
 {
@@ -1107,7 +1233,7 @@ static status add_commit(struct sc_job *j, bool body, bool first, size_t *at)
         *at = 1 + j->st.n + j->late.n;
         rc = dst_tmp_cmd(j, "UNLINK", NULL, false);
         if (rc == ST_OK)
-            rc = sc_dst_replay(j);
+            rc = replay_stage(j, &j->st);
         if (rc == ST_OK && !j->stop)
             rc = replay_stage(j, &j->late);
     }
@@ -1115,6 +1241,9 @@ static status add_commit(struct sc_job *j, bool body, bool first, size_t *at)
         snprintf(when, sizeof(when), "%" PRId64, j->deadline);
         ++*at;
         rc = dst_tmp_cmd(j, "PEXPIREAT", when, false);
+    } else if (rc == ST_OK && !j->stop && !body) {
+        ++*at;
+        rc = dst_tmp_cmd(j, "PERSIST", NULL, false);
     }
     if (rc == ST_OK && !j->stop)
         rc = dst_tmp_cmd(j, j->k->replace ? "RENAME" : "RENAMENX", NULL, true);
@@ -1130,6 +1259,12 @@ static status add_commit(struct sc_job *j, bool body, bool first, size_t *at)
 static status commit_replies(struct sc_job *j, status rc, bool again,
                              size_t from, size_t to, size_t at)
 {
+    /* A redo the pipeline asks for (another key's redirect, a reconnect
+     * that sent it again) does not undo this key's transaction when its
+     * EXEC came back with the rename done: keep that result, for a new
+     * attempt would find its own write there. */
+    if (rc == ST_OK && again && renamed(sio_reply(j->ctx->sio, to - 1), at))
+        again = false;
     rc = dst_replies(j, rc, again, from, to, at);
     if (rc != ST_OK || j->stop)
         j->commit_again = j->again;
@@ -1155,7 +1290,9 @@ static status commit(struct sc_job *j, bool body)
 
 /* ---- chunked copies ------------------------------------------------------ */
 
-/* A string in GETRANGE windows, appended to tmp. */
+/* A string in GETRANGE windows, appended to tmp. Each APPEND carries one
+ * window, so a string of any length up to the destination's
+ * proto-max-bulk-len goes (APPEND refuses to grow a string past it). */
 static status big_string(struct sc_job *j)
 {
     struct sio *s = j->ctx->sio;
@@ -1169,7 +1306,7 @@ static status big_string(struct sc_job *j)
     if (rc != ST_OK || j->stop)
         return rc;
     j->size = (size_t)sc_int(sio_reply(s, 0), 0);
-    if (!sc_arg_fits(j, j->size, "string"))
+    if (!bulk_fits(j, j->size, "string"))
         return ST_OK;
     for (size_t off = 0, n = w; n == w && rc == ST_OK && !j->stop; off += n) {
         snprintf(from, sizeof(from), "%zu", off);
@@ -1183,7 +1320,7 @@ static status big_string(struct sc_job *j)
         n = r->type == REDIS_REPLY_STRING ? r->len : 0;
         if (n == 0)
             break;
-        if (!sc_arg_fits(j, off + n, "string"))
+        if (!bulk_fits(j, off + n, "string"))
             break; /* it grew meanwhile */
         sc_stage_begin(&j->st, 3);
         sc_stage_str(&j->st, "APPEND");
@@ -1228,6 +1365,7 @@ static status big_list(struct sc_job *j)
             break;
         size_t n = r->elements;
         stage_chunk(j, r, start);
+        j->built += n;
         if (!j->stop)
             rc = sc_dst_flush(j);
         start += n;
@@ -1241,15 +1379,7 @@ static status big_list(struct sc_job *j)
 /* The held-back members scored -0, once the rest is in. */
 static status flush_late(struct sc_job *j)
 {
-    status rc = sc_dst_begin(j);
-
-    if (rc == ST_OK && !j->stop)
-        rc = replay_stage(j, &j->late);
-    if (rc == ST_OK && !j->stop)
-        rc = sc_dst_send(j);
-    if (rc == ST_OK && !j->stop)
-        j->wrote = true;
-    return rc;
+    return chunk_send(j, &j->late);
 }
 
 /* A hash, set or sorted set by HSCAN, SSCAN or ZSCAN: a member SCAN
@@ -1290,9 +1420,8 @@ static status big_scan(struct sc_job *j)
     return rc;
 }
 
-/* After the chunks: the key still there with its type, and its deadline
- * as it is now. */
-static status read_final(struct sc_job *j)
+/* The key still there with its type, and its deadline as it is now. */
+static status read_head(struct sc_job *j)
 {
     redisReply *const *e = NULL;
     status rc = add_head(j, true);
@@ -1303,6 +1432,14 @@ static status read_final(struct sc_job *j)
         rc = sc_src_send(j);
     if (rc == ST_OK && !j->stop)
         head_replies(j, last_reply(j), 0, &e);
+    return rc;
+}
+
+/* After the chunks: read_head(), and something written. */
+static status read_final(struct sc_job *j)
+{
+    status rc = read_head(j);
+
     if (rc == ST_OK && !j->stop && !j->wrote)
         sc_restart(j); /* emptied and filled again meanwhile */
     return rc;
@@ -1310,8 +1447,15 @@ static status read_final(struct sc_job *j)
 
 static status copy_big(struct sc_job *j)
 {
-    status rc;
+    status rc = ST_OK;
 
+    /* A key sized by MEMORY USAGE, or a stream with many groups, comes
+     * without a reading transaction: its deadline first, so that a key
+     * that goes while it is read counts as expired when it passed. */
+    if (!j->deadline_read)
+        rc = read_head(j);
+    if (rc != ST_OK || j->stop)
+        return rc;
     j->count = j->ctx->chunk_elems ? j->ctx->chunk_elems : SC_COUNT_FIRST;
     switch (j->kind) {
     case SK_STRING:
@@ -1387,7 +1531,9 @@ static void attempt_reset(struct sc_job *j)
     j->fresh = true;
     j->wrote = false;
     j->deadline = 0;
+    j->deadline_read = false;
     j->bytes = 0;
+    j->built = 0;
     j->size = 0;
     j->res->out = SC_FAILED;
     j->res->why[0] = '\0';
@@ -1400,7 +1546,15 @@ static void attempt_reset(struct sc_job *j)
 static status retry(struct sc_job *j, status rc)
 {
     while (rc == ST_OK && j->again) {
-        if (++j->attempts >= SC_ATTEMPTS) {
+        if (++j->attempts >= SC_ATTEMPTS && j->lost) {
+            sc_fail(j,
+                    "started over %d times; %d times its temporary key %s "
+                    "was removed from the destination while it was built "
+                    "(by another client, or another run's clean-up)",
+                    j->attempts, j->lost, j->tmp);
+            break;
+        }
+        if (j->attempts >= SC_ATTEMPTS) {
             sc_fail(j,
                     "started over %d times (the destination redirected or "
                     "was reconnected, or the key kept changing type on the "
@@ -1711,16 +1865,80 @@ status sc_copy_many(struct sc_ctx *ctx, const struct sc_key *keys, size_t n,
 
 /* ---- temporary keys a killed run left ------------------------------------ */
 
+/*
+ * One pipeline a step: SCAN from the cursor, PTTL of the keys the last
+ * SCAN found in the shape of tmpkey_name(), and UNLINK of those whose
+ * PTTL came back idle the step before:
+ *
+ *   SCAN c MATCH PREFIX{* COUNT n   PTTL t1 ... PTTL tm   UNLINK u1 ...
+ *
+ * A chunked build sets PEXPIRE tmp TMPKEY_TTL_MS with each chunk, so its
+ * PTTL stays above TMPKEY_TTL_MS - TMPKEY_IDLE_MS while a run builds it;
+ * one another run is building is left alone. A PTTL above TMPKEY_TTL_MS
+ * or none at all is not one a chunk set: an older version's leftover, or
+ * one planted by hand.
+ */
+
 struct sweep {
     struct sio *s;
     int where, db;
-    struct sc_stage st; /* UNLINKs of what the last SCAN found */
     char cursor[32];
+    bool scanned;         /* SCAN came back to cursor 0 */
+    struct sc_stage ask;  /* PTTLs of what the last SCAN found */
+    struct sc_stage drop; /* UNLINKs of those found idle */
+    /* The names of `ask`, and those of the PTTLs in flight: back to
+     * back, each after a byte that holds its length. */
+    struct resp_buf asking, asked;
     int redos;
     uint64_t *removed;
     char *err;
     size_t errlen;
 };
+
+/* Whether `name` has the shape tmpkey_name() gives it: PREFIX, `{`, a tag
+ * of 1 to TAG_MAX bytes, `}:`, a token without `:`, `:`, the decimal
+ * sequence number; shorter than TMPKEY_MAX in all. */
+static bool tmpkey_shaped(const char *name, size_t len)
+{
+    size_t p = strlen(TMPKEY_PREFIX), i, tag;
+
+    if (len >= TMPKEY_MAX || len <= p + 1 ||
+        memcmp(name, TMPKEY_PREFIX, p) != 0 || name[p] != '{')
+        return false;
+    for (i = p + 1; i < len && name[i] != '}' && name[i] != '{'; i++)
+        ;
+    tag = i - p - 1;
+    if (tag == 0 || tag > TAG_MAX || i + 1 >= len || name[i] != '}' ||
+        name[i + 1] != ':')
+        return false;
+    for (i += 2; i < len && name[i] != ':'; i++) /* the token */
+        ;
+    if (++i >= len)
+        return false; /* no `:` and sequence number after the token */
+    for (; i < len; i++)
+        if (name[i] < '0' || name[i] > '9')
+            return false;
+    return true;
+}
+
+/* Whether a temporary key's PTTL shows nobody building it. */
+static bool tmpkey_idle(long long pttl)
+{
+    return pttl == -1 || pttl > TMPKEY_TTL_MS ||
+           (pttl >= 0 && pttl < TMPKEY_TTL_MS - TMPKEY_IDLE_MS);
+}
+
+static status names_add(struct resp_buf *b, const char *name, size_t len)
+{
+    status rc = resp_buf_reserve(b, 1 + len);
+
+    if (rc == ST_OK) {
+        b->data[b->len++] = (char)(unsigned char)len; /* < TMPKEY_MAX */
+        memcpy(b->data + b->len, name, len);
+        b->len += len;
+    }
+    return rc;
+}
 
 static status sweep_error(struct sweep *w, status rc, const char *what)
 {
@@ -1730,44 +1948,99 @@ static status sweep_error(struct sweep *w, status rc, const char *what)
     return rc;
 }
 
-/* Counts the UNLINKs, and stages those of the keys SCAN found. */
-static status sweep_replies(struct sweep *w)
+/* Stages PTTL of each key of a SCAN reply in the shape of a temporary
+ * key, and keeps its name. */
+static status sweep_found(struct sweep *w, const redisReply *keys)
 {
-    const redisReply *scan = sio_reply(w->s, 0);
+    for (size_t i = 0; i < keys->elements; i++) {
+        const redisReply *k = keys->element[i];
+        if (k->type != REDIS_REPLY_STRING || !tmpkey_shaped(k->str, k->len))
+            continue;
+        if (names_add(&w->asking, k->str, k->len) != ST_OK)
+            return sweep_error(w, ST_NOMEM, "out of memory");
+        sc_stage_begin(&w->ask, 2);
+        sc_stage_str(&w->ask, "PTTL");
+        sc_stage_arg(&w->ask, k->str, k->len);
+    }
+    return w->ask.rc;
+}
+
+/* The replies of a step that sent `drops` UNLINKs and `asks` PTTLs after
+ * its SCAN (none once scanned): counts the UNLINKs, stages those of the
+ * idle keys, and the PTTLs of the keys SCAN found. */
+static status sweep_replies(struct sweep *w, bool scan, size_t drops,
+                            size_t asks)
+{
+    size_t at = scan ? 1 : 0, off = 0;
 
     for (size_t i = 0; i < sio_n(w->s); i++) {
         const redisReply *r = sio_reply(w->s, i);
         if (r->type == REDIS_REPLY_ERROR)
             return sweep_error(
                 w, starts(r->str, "NOPERM") ? ST_NOPERM : ST_SERVER, r->str);
-        if (i > 0 && r->type == REDIS_REPLY_INTEGER)
-            *w->removed += (uint64_t)r->integer;
     }
-    if (scan->type != REDIS_REPLY_ARRAY || scan->elements != 2 ||
-        scan->element[0]->len >= sizeof(w->cursor))
+    for (size_t i = 0; i < drops; i++, at++)
+        *w->removed += (uint64_t)sc_int(sio_reply(w->s, at), 0);
+    for (size_t i = 0; i < asks && off < w->asked.len; i++, at++) {
+        const redisReply *r = sio_reply(w->s, at);
+        size_t len = (unsigned char)w->asked.data[off];
+        const char *name = w->asked.data + off + 1;
+        off += 1 + len;
+        if (r->type != REDIS_REPLY_INTEGER || !tmpkey_idle(r->integer))
+            continue;
+        sc_stage_begin(&w->drop, 2);
+        sc_stage_str(&w->drop, "UNLINK");
+        sc_stage_arg(&w->drop, name, len);
+    }
+    if (w->drop.rc != ST_OK)
+        return sweep_error(w, w->drop.rc, "out of memory");
+    if (!scan)
+        return ST_OK;
+
+    const redisReply *r = sio_reply(w->s, 0);
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[0]->type != REDIS_REPLY_STRING ||
+        r->element[0]->len >= sizeof(w->cursor) ||
+        r->element[1]->type != REDIS_REPLY_ARRAY)
         return sweep_error(w, ST_PROTOCOL, "unexpected reply to SCAN");
-    memcpy(w->cursor, scan->element[0]->str, scan->element[0]->len + 1);
-    const redisReply *keys = scan->element[1];
-    for (size_t i = 0; i < keys->elements; i++) {
-        sc_stage_begin(&w->st, 2);
-        sc_stage_str(&w->st, "UNLINK");
-        sc_stage_arg(&w->st, keys->element[i]->str, keys->element[i]->len);
-    }
-    return w->st.rc;
+    memcpy(w->cursor, r->element[0]->str, r->element[0]->len + 1);
+    w->scanned = strcmp(w->cursor, "0") == 0;
+    return sweep_found(w, r->element[1]);
 }
 
-/* One pipeline: SCAN from the cursor, and the UNLINKs of the last one. */
+/* After a redirect: from the start, with nothing staged. */
+static void sweep_restart(struct sweep *w)
+{
+    snprintf(w->cursor, sizeof(w->cursor), "0");
+    w->scanned = false;
+    sc_stage_reset(&w->ask);
+    sc_stage_reset(&w->drop);
+    w->asking.len = w->asked.len = 0;
+}
+
+/* One pipeline: SCAN from the cursor (until it is done), the UNLINKs and
+ * the PTTLs staged by the last one. */
 static status sweep_step(struct sweep *w)
 {
-    const char *argv[] = {"SCAN",  w->cursor,    "MATCH", TMPKEY_PREFIX "*",
+    const char *argv[] = {"SCAN",  w->cursor,    "MATCH", TMPKEY_PREFIX "{*",
                           "COUNT", SC_SWEEP_SCAN};
-    bool again = false;
-    status rc, sent;
+    bool scan = !w->scanned, again = false;
+    size_t drops = w->drop.n, asks = w->ask.n;
+    struct resp_buf t = w->asked;
+    status rc = ST_OK, sent;
+
+    /* The names staged last step are asked now. */
+    w->asked = w->asking;
+    w->asking = t;
+    w->asking.len = 0;
 
     sio_begin(w->s, SIO_DST, w->where, w->db);
-    rc = sio_cmd(w->s, 6, argv, NULL);
+    if (scan)
+        rc = sio_cmd(w->s, 6, argv, NULL);
     if (rc == ST_OK)
-        rc = replay(w->s, &w->st);
+        rc = replay(w->s, &w->drop);
+    if (rc == ST_OK)
+        rc = replay(w->s, &w->ask);
     if (rc != ST_OK && sio_n(w->s) > 0)
         return sweep_error(w, rc, "a request does not fit");
 
@@ -1778,13 +2051,12 @@ static status sweep_step(struct sweep *w)
     if (again) {
         if (++w->redos >= SC_ATTEMPTS)
             return sweep_error(w, ST_SERVER, "kept redirecting SCAN");
-        snprintf(w->cursor, sizeof(w->cursor), "0"); /* from the start */
-        sc_stage_reset(&w->st);
+        sweep_restart(w);
         return ST_OK;
     }
     if (rc != ST_OK)
         return sweep_error(w, rc, "a request does not fit");
-    return sweep_replies(w);
+    return sweep_replies(w, scan, drops, asks);
 }
 
 status sc_sweep_msg(struct sio *s, int where, int db, uint64_t *removed,
@@ -1799,11 +2071,17 @@ status sc_sweep_msg(struct sio *s, int where, int db, uint64_t *removed,
                       .errlen = errlen};
     status rc;
 
-    stage_init(&w.st);
+    stage_init(&w.ask);
+    stage_init(&w.drop);
+    resp_buf_init(&w.asking, SC_STAGE_MAX);
+    resp_buf_init(&w.asked, SC_STAGE_MAX);
     do {
         rc = sweep_step(&w);
-    } while (rc == ST_OK && (strcmp(w.cursor, "0") != 0 || w.st.n > 0));
-    sc_stage_free(&w.st);
+    } while (rc == ST_OK && (!w.scanned || w.ask.n > 0 || w.drop.n > 0));
+    sc_stage_free(&w.ask);
+    sc_stage_free(&w.drop);
+    resp_buf_free(&w.asking);
+    resp_buf_free(&w.asked);
     return rc;
 }
 

@@ -14,6 +14,13 @@
  * mix. A big key changed on the source while it is read in chunks can end
  * with a mix; it is copied as it was read.
  *
+ * A temporary key built in chunks lives TMPKEY_TTL_MS from its last chunk
+ * (each chunk sets that TTL again), so one a killed run left goes by
+ * itself; the transaction that renames it gives it the key's own deadline
+ * or none. Each chunk also reads the temporary key's size back: one that
+ * was removed meanwhile (another run's sweep, another client) is built
+ * again from the start, never renamed into place cut short.
+ *
  * Every command has at most SIO_MAX_ARGS arguments, SIO_MAX_BYTES bytes
  * and no argument longer than the destination's proto-max-bulk-len.
  *
@@ -83,6 +90,10 @@ struct sc_result {
      * the key found there may be this copy's own first write. A caller
      * that must tell can compare the two ends (compare.h). */
     bool maybe_own;
+    /* SC_COPIED with nothing written: RENAMENX found the key that this
+     * process had itself renamed into place earlier (the caller handed
+     * the key over twice, as a walk over a changing source can). */
+    bool own;
 };
 
 /*
@@ -120,12 +131,22 @@ status sc_copy_many(struct sc_ctx *ctx, const struct sc_key *keys, size_t n,
 #define TMPKEY_MAX    128
 size_t tmpkey_name(char *out, uint16_t slot, const char *token, uint64_t seq);
 
+/* How long a temporary key built in chunks lives after its last chunk,
+ * and how long without a chunk makes it idle: sc_sweep() leaves a key
+ * alone while another run may still be building it. */
+#define TMPKEY_TTL_MS  600000
+#define TMPKEY_IDLE_MS 60000
+
 /*
  * Removes the temporary keys a killed run left on the destination node
  * serving `slot` (any slot on a standalone destination) in database `db`:
- * SCAN MATCH TMPKEY_PREFIX* and UNLINK. Adds the count to *removed.
- * A non-OK status is fatal; sio_error() names a lost connection, but not
- * a server's refusal (NOPERM): sc_sweep_msg() also returns that text.
+ * SCAN MATCH TMPKEY_PREFIX{*, then PTTL and UNLINK of each key that has
+ * exactly tmpkey_name()'s shape and is idle: no TTL (left by an older
+ * version, or planted), a TTL above TMPKEY_TTL_MS (not one a chunk sets),
+ * or one showing no chunk for more than TMPKEY_IDLE_MS. Adds the count to
+ * *removed. A non-OK status is fatal; sio_error() names a lost
+ * connection, but not a server's refusal (NOPERM): sc_sweep_msg() also
+ * returns that text.
  */
 status sc_sweep(struct sio *s, int where, int db, uint64_t *removed);
 status sc_sweep_msg(struct sio *s, int where, int db, uint64_t *removed,

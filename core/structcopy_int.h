@@ -67,11 +67,23 @@ struct sc_job {
     size_t tmp_len;
     enum sc_kind kind;
 
-    int64_t deadline; /* ms since the epoch, 0 for none */
-    size_t size;      /* elements (bytes of a string) the source reported */
-    long long memory; /* MEMORY USAGE of the key, -1 when not known */
-    size_t count;     /* elements per chunk read */
-    uint64_t bytes;   /* value bytes written this attempt */
+    int64_t deadline;   /* ms since the epoch, 0 for none */
+    bool deadline_read; /* this attempt has read it */
+    int64_t seen;       /* the last deadline any attempt read */
+    size_t size;        /* elements (bytes of a string) the source reported */
+    long long memory;   /* MEMORY USAGE of the key, -1 when not known */
+    size_t count;       /* elements per chunk read */
+    uint64_t bytes;     /* value bytes written this attempt */
+
+    /* A build in chunks: the elements tmp holds if nothing removed it
+     * meanwhile (a string's are its bytes), checked after each chunk;
+     * where the last chunk's staged commands begin among its replies;
+     * and how often tmp went missing. Streams count their XADDs and
+     * XDELs as they stage them; hashes, sets and sorted sets count what
+     * their writes answer they added. */
+    uint64_t built;
+    size_t stage_at;
+    int lost;
 
     /* How an attempt ends: `stop` with an outcome in res, or `again` to
      * start the key over from scratch. */
@@ -155,20 +167,12 @@ status sc_src_cmd(struct sc_job *j, int argc, const char *const *argv,
  * restarts the key (its type changed), any other fails it. */
 status sc_src_send(struct sc_job *j);
 
-/* Starts a destination pipeline for the key's slot; it opens with UNLINK
- * tmp while the attempt has sent nothing yet. */
-status sc_dst_begin(struct sc_job *j);
-
-/* Appends the staged commands to the destination pipeline, and empties
- * the stage. */
-status sc_dst_replay(struct sc_job *j);
-
-/* Sends the destination pipeline: `again` restarts the key; an error
- * reply fails it (NOPERM is fatal). */
-status sc_dst_send(struct sc_job *j);
-
 /* Sends the staged commands as one destination pipeline (nothing when the
- * stage is empty); their replies stay readable until the next one. */
+ * stage is empty): UNLINK tmp first while the attempt has sent nothing
+ * yet, then the stage, PEXPIRE tmp TMPKEY_TTL_MS and tmp's size. `again`
+ * restarts the key, and so does tmp found missing or of another size
+ * than j->built; an error reply fails it (NOPERM is fatal). The replies
+ * stay readable until the next pipeline, the stage's from j->stage_at. */
 status sc_dst_flush(struct sc_job *j);
 
 /* ---- replies ------------------------------------------------------------- */

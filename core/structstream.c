@@ -151,6 +151,7 @@ static void stage_placeholder(struct sc_job *j, struct xw *w,
     stage_sid(&j->st, id);
     sc_stage_str(&j->st, PLACEHOLDER);
     sc_stage_str(&j->st, "");
+    j->built++;
     w->any = true;
     w->top = *id;
 }
@@ -202,6 +203,7 @@ static void stage_entry(struct sc_job *j, struct xw *w, const redisReply *e,
         stage_reply(&j->st, f->element[i]);
         j->bytes += f->element[i]->len;
     }
+    j->built++;
     w->any = true;
     w->top = *id;
 }
@@ -299,11 +301,13 @@ static void stage_claim(struct sc_job *j, const char *group, size_t glen,
     sc_stage_str(&j->st, "JUSTID");
 }
 
-/* XDEL of the placeholders, as few commands as the limits allow. */
+/* XDEL of the placeholders, as few commands as the limits allow. Each id
+ * is in tmp by then (a placeholder, or an entry after all). */
 static void stage_xdel_dead(struct sc_job *j)
 {
     const size_t per = SIO_MAX_ARGS - 2;
 
+    j->built -= j->n_dead;
     for (size_t i = 0; i < j->n_dead; i += per) {
         size_t n = j->n_dead - i < per ? j->n_dead - i : per;
         sc_stage_begin(&j->st, 2 + (int)n);
@@ -654,11 +658,12 @@ static bool stage_claims(struct sc_job *j, const struct sc_group *g,
     return sc_staged(j);
 }
 
-/* An XCLAIM answered with no id: that entry is not in the stream. */
+/* An XCLAIM answered with no id: that entry is not in the stream. The
+ * claims were the whole stage of the last chunk. */
 static void claims_check(struct sc_job *j, const struct sc_sid *ids, size_t n)
 {
     struct sio *s = j->ctx->sio;
-    size_t first = sio_n(s) - n;
+    size_t first = j->stage_at;
 
     for (size_t i = 0; i < n && !j->stop; i++) {
         const redisReply *r = sio_reply(s, first + i);

@@ -1457,8 +1457,9 @@ static void lane_settle(struct worker *w, struct slowkey *sk,
 {
     switch (res->out) {
     case SC_COPIED:
-        if (sk->k.repair) {
-            counter_add(&w->ctr->rewritten, 1);
+        if (sk->k.repair) { /* its own earlier write was there: not lost */
+            if (!res->own)
+                counter_add(&w->ctr->rewritten, 1);
         } else {
             counter_add(&w->ctr->bytes, res->bytes);
             counter_add(&w->ctr->by_struct, 1);

@@ -29,6 +29,11 @@ from rmtest.memory import MIB, run_measured
 from rmtest.refcopy import reference_copy
 
 TMP_PREFIX = b"__redis-migrate:tmp:"
+# core/structcopy.h: a temporary key built in chunks lives TMPKEY_TTL_MS
+# after its last chunk, and a run's clean-up removes one only when no chunk
+# refreshed it for more than TMPKEY_IDLE_MS (or it has no TTL).
+TMPKEY_TTL_MS = 10 * 60 * 1000
+TMPKEY_IDLE_MS = 60 * 1000
 STREAM_TTL_MS = 5 * data.HOUR_MS
 RSS_LIMIT_MIB = 100
 ONE_MB = 1024 * 1024
@@ -76,6 +81,17 @@ def expect_equal_copy(res, c, d, n, stream_list, layout=False):
 
 def tmp_keys(d):
     return {k for k in compare.scan_keys(d) if k.startswith(TMP_PREFIX)}
+
+
+def expect_building_ttl(d, keys, context=""):
+    """Each temporary key has the TTL a chunk sets (it goes by itself
+    within TMPKEY_TTL_MS), and one showing a chunk within the last
+    TMPKEY_IDLE_MS."""
+    for k in keys:
+        ttl = d.pttl(k)
+        assert TMPKEY_TTL_MS - TMPKEY_IDLE_MS < ttl <= TMPKEY_TTL_MS, (
+            f"temporary key {compare.esc(k)} has PTTL {ttl}, expected the "
+            f"{TMPKEY_TTL_MS} ms a chunk of its build sets" + context)
 
 
 # ---- the suite's own stream helpers (pass without the tool) -------------------------
@@ -386,19 +402,32 @@ def test_leftover_temporary_keys_go_and_other_destination_keys_stay(servers, run
     data.fill_strings(c, 500, prefix=b"s:")
     n = c.dbsize()
     _plant_leftovers(d)
+    # The application's own keys, some named like temporary keys but not
+    # in the shape the tool gives them.
     mine = {b"keep:me": b"destination's own", b"app:" + TMP_PREFIX + b"{x}:dead:1": b"lookalike",
-            b"__redis-migrate:tmpx": b"lookalike 2"}
+            b"__redis-migrate:tmpx": b"lookalike 2", TMP_PREFIX + b"userkey": b"lookalike 3",
+            TMP_PREFIX + b"{x}:userkey": b"lookalike 4", TMP_PREFIX + b"{x}:dead:1x": b"lookalike 5",
+            TMP_PREFIX + b"{toolong}:dead:1": b"lookalike 6"}
     for k, v in mine.items():
         d.set(k, v)
+    # A temporary key another run is building right now: refreshed a
+    # moment ago.
+    building = TMP_PREFIX + b"{z}:otherrun-0:7"
+    d.rpush(building, b"a", b"b")
+    d.pexpire(building, TMPKEY_TTL_MS)
 
     res = run_copy(src, dst, "--on-conflict", "skip")
 
     expect_exit(res, 0)
     expect_report(res, "ok", keys_scanned=n, keys_copied=n, keys_failed=0, keys_skipped=0)
-    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + res.describe()
+    expected_left = {k for k in mine if k.startswith(TMP_PREFIX)} | {building}
+    assert tmp_keys(d) == expected_left, (
+        f"temporary keys left: {tmp_keys(d)}, expected {expected_left}" + res.describe())
     for k, v in mine.items():
         assert d.get(k) == v, f"key {compare.esc(k)} was changed or removed" + res.describe()
-    compare.assert_copied(c, d, keys=compare.scan_keys(c), expect_dbsize=n + len(mine))
+    assert d.lrange(building, 0, -1) == [b"a", b"b"], (
+        "the temporary key another run is building was changed or removed" + res.describe())
+    compare.assert_copied(c, d, keys=compare.scan_keys(c), expect_dbsize=n + len(mine) + 1)
 
 
 # ---- a run stopped while it builds a big key ---------------------------------------
@@ -418,7 +447,7 @@ def _wait_for_tmp_key(d, running, timeout=60):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
-def test_a_run_stopped_while_building_a_big_key_leaves_no_half_key_and_the_next_run_sweeps(
+def test_a_run_stopped_while_building_a_big_key_leaves_no_half_key_and_a_temporary_key_that_expires_or_goes_once_idle(
         servers, tool, sig):
     src = servers.start("redis7", name="source")
     dst = servers.start("redis7", "proto-max-bulk-len 1mb", name="destination")
@@ -442,16 +471,193 @@ def test_a_run_stopped_while_building_a_big_key_leaves_no_half_key_and_the_next_
         running.kill()
     # The stop overlapped the build: the key was never visible half-built.
     assert d.exists(big) == 0, "a half-built big:list is visible on the destination"
+    left = tmp_keys(d)
     if sig == signal.SIGKILL:
-        assert tmp_keys(d), "the killed run left no temporary key to sweep"
+        assert left, "the killed run left no temporary key"
     if sig == signal.SIGINT:
         expect_exit(res, 130)
         assert stopped_s < 2.5, f"SIGINT took {stopped_s:.1f} s to stop the run"
         assert "status" in res.stdout, "no summary after SIGINT" + res.describe()
+    # What the stopped run left goes by itself.
+    expect_building_ttl(d, left, res.describe())
 
+    # Right after the stop it could be another run's build: the next run
+    # leaves it and copies everything.
     again = tool.copy(src, dst, "--mode", "struct", "--on-conflict", "replace")
 
     expect_exit(again, 0)
     expect_report(again, "ok", keys_scanned=n, keys_copied=n, keys_failed=0)
-    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + again.describe()
-    compare.assert_copied(c, d, expect_dbsize=n, context=again.describe())
+    assert tmp_keys(d) == left, (
+        f"temporary keys {tmp_keys(d)}, expected only the stopped run's {left}" + again.describe())
+    compare.assert_copied(c, d, keys=compare.scan_keys(c), expect_dbsize=n + len(left),
+                          context=again.describe())
+
+    # Once no chunk refreshed it for more than TMPKEY_IDLE_MS, a run's
+    # clean-up removes it.
+    for k in left:
+        d.pexpire(k, TMPKEY_TTL_MS - TMPKEY_IDLE_MS - 5000)
+    third = tool.copy(src, dst, "--mode", "struct", "--on-conflict", "replace")
+
+    expect_exit(third, 0)
+    expect_report(third, "ok", keys_scanned=n, keys_copied=n, keys_failed=0)
+    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + third.describe()
+    compare.assert_copied(c, d, expect_dbsize=n, context=third.describe())
+
+
+# ---- two runs into one destination ---------------------------------------------------
+
+def _wait_for_build(d, running, ignore=(), timeout=60):
+    """Polls until a temporary key other than `ignore` exists; returns it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = tmp_keys(d) - set(ignore)
+        if found:
+            assert len(found) == 1, f"several temporary keys: {found}"
+            return found.pop()
+        assert running.proc.poll() is None, "the run ended before it built a big key"
+        time.sleep(0.02)
+    raise AssertionError("no temporary key appeared within the run")
+
+
+def test_a_second_runs_clean_up_leaves_the_key_another_run_is_building_and_keys_named_like_it(
+        servers, tool):
+    src_a = servers.start("redis7", name="source-a")
+    src_b = servers.start("redis7", name="source-b")
+    dst = servers.start("redis7", name="destination")
+    a, b, d = src_a.client(), src_b.client(), dst.client()
+    big = b"big:list"
+    bigkeys.big_list(a, big, 1_000_000)
+    data.fill_strings(b, 100, prefix=b"b:")
+    lookalikes = {TMP_PREFIX + b"userkey": b"mine", TMP_PREFIX + b"{x}:userkey": b"mine too"}
+    for k, v in lookalikes.items():
+        d.set(k, v)
+
+    # Run A builds the big list in chunks, slowly; run B starts meanwhile
+    # and cleans up before it copies.
+    running = tool.start_copy(src_a, dst, "--mode", "struct", "--threads", "1",
+                              "--max-ops", "100", "--on-conflict", "skip")
+    try:
+        tmp = _wait_for_build(d, running, ignore=lookalikes)
+        expect_building_ttl(d, [tmp])
+        res_b = tool.copy(src_b, dst, "--on-conflict", "skip")
+        still_building = running.proc.poll() is None
+        assert d.exists(tmp) or not still_building, (
+            "run B removed the temporary key run A is building" + res_b.describe())
+        res_a = running.finish(timeout=300)
+    finally:
+        running.kill()
+
+    expect_exit(res_b, 0)
+    expect_report(res_b, "ok", keys_copied=100, keys_failed=0)
+    expect_exit(res_a, 0)
+    expect_report(res_a, "ok", keys_scanned=1, keys_copied=1, keys_failed=0)
+    assert still_building, "test set-up: run A ended before run B's clean-up"
+    compare.assert_copied(a, d, expect_dbsize=1 + 100 + len(lookalikes), context=res_a.describe())
+    compare.assert_copied(b, d, expect_dbsize=1 + 100 + len(lookalikes), context=res_b.describe())
+    for k, v in lookalikes.items():
+        assert d.get(k) == v, f"key {compare.esc(k)} was changed or removed"
+    assert tmp_keys(d) == set(lookalikes), f"temporary keys left: {tmp_keys(d)}"
+
+
+def _build_big(c, key, kind):
+    if kind == "list":
+        bigkeys.big_list(c, key, 200_000)
+    elif kind == "hash":
+        bigkeys.big_hash(c, key, 100_000)
+    elif kind == "zset":
+        bigkeys.big_zset(c, key, 100_000)
+    elif kind == "stream":
+        bigkeys.big_stream(c, key, 40_000)
+    else:
+        _distinct_string(c, key, 24 * ONE_MB)
+
+
+@pytest.mark.parametrize("kind", ["list", "hash", "zset", "stream", "string"])
+def test_a_temporary_key_removed_while_it_is_built_is_built_again_never_renamed_short(
+        servers, tool, kind):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    big = b"big:" + kind.encode()
+    _build_big(c, big, kind)
+    c.pexpire(big, 6 * data.HOUR_MS)
+
+    # Another client (an older run's clean-up, say) removes the temporary
+    # key twice while the run builds it.
+    running = tool.start_copy(src, dst, "--mode", "struct", "--threads", "1", "--max-ops", "20")
+    removed = 0
+    try:
+        tmp = _wait_for_build(d, running)
+        while removed < 2 and running.proc.poll() is None:
+            if d.exists(tmp):  # built (again) for a while
+                time.sleep(0.3)
+                removed += d.unlink(tmp)
+            time.sleep(0.02)
+        res = running.finish(timeout=300)
+    finally:
+        running.kill()
+
+    assert removed >= 1, "test set-up: the run ended before its temporary key could be removed"
+    expect_exit(res, 0)
+    expect_report(res, "ok", keys_scanned=1, keys_copied=1, keys_failed=0)
+    compare.assert_copied(c, d, expect_dbsize=1, context=res.describe())
+    if kind == "stream":
+        expect_streams_equal(c, d, [big], context=res.describe())
+    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + res.describe()
+
+
+# ---- a big key's TTL passes while it is copied -------------------------------------
+
+def test_a_big_key_whose_ttl_passes_while_it_is_copied_in_chunks_counts_as_expired(servers, tool):
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    big = b"big:list"
+    bigkeys.big_list(c, big, 1_000_000)
+    c.set(b"small", b"v")
+    # Chunks of 2,000 elements at 50 requests a second take about 10 s;
+    # the key expires a few seconds in.
+    c.pexpire(big, 4000)
+
+    res = tool.copy(src, dst, "--mode", "struct", "--threads", "1", "--max-ops", "50")
+
+    expect_exit(res, 0)
+    expect_report(res, "ok", keys_scanned=2, keys_copied=1, keys_expired=1, keys_skipped=0,
+                  keys_failed=0)
+    assert d.exists(big) == 0, "the expired key is on the destination" + res.describe()
+    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + res.describe()
+
+
+# ---- strings longer than one request ------------------------------------------------
+
+def _distinct_string(c, key, nbytes, piece=512 * 1024):
+    """A string of `nbytes` whose every 512 KiB piece differs from the
+    others (a window copied to the wrong offset shows)."""
+    c.delete(key)
+    for off in range(0, nbytes, piece):
+        n = min(piece, nbytes - off)
+        c.append(key, ((b"<piece %d> " % off) * (n // 10 + 1))[:n])
+    assert c.strlen(key) == nbytes
+
+
+@pytest.mark.parametrize("kind,args", [("valkey8", ["--mode", "struct"]),
+                                       ("redis7", ["--big-key-bytes", "1m"])],
+                         ids=["valkey8-struct", "redis7-auto-big-key-bytes-1m"])
+def test_a_20mib_string_is_copied_in_windows_into_a_destination_with_the_default_bulk_limit(
+        servers, run_copy, kind, args):
+    src = servers.start(kind, name="source")
+    dst = servers.start(kind, name="destination")
+    c, d = src.client(), dst.client()
+    _distinct_string(c, b"huge:20mib", 20 * ONE_MB)
+    _distinct_string(c, b"huge:9mib-ttl", 9 * ONE_MB)
+    c.pexpire(b"huge:9mib-ttl", 6 * data.HOUR_MS)
+    data.fill_strings(c, 100, prefix=b"s:", ttl_every=3)
+    n = c.dbsize()
+
+    res = run_copy(src, dst, *args)
+
+    expect_equal_copy(res, c, d, n, [])
+    assert by_type_commands(res) >= 2, (
+        "the two big strings should go by type commands" + res.describe())
+    assert d.pttl(b"huge:20mib") == -1, "the copy of a string without TTL has one"
+    assert not tmp_keys(d), f"temporary keys left: {tmp_keys(d)}" + res.describe()
