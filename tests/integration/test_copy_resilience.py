@@ -34,7 +34,7 @@ import pytest
 
 from rmtest import compare, data
 from rmtest.checks import Background, expect_exit, expect_report, wait_for
-from rmtest.tool import Tool
+from rmtest.memory import run_measured
 
 TOOL_CLIENTS = "redis-migrate-"
 BUSY_MS = 200      # DEBUG SLEEP that a "busy" kill queues behind
@@ -194,42 +194,6 @@ def test_connections_killed_mid_copy_are_reopened_and_every_key_is_copied_once(
 
 # ---- 2. peak memory ---------------------------------------------------------------
 
-def _peak_rss_with_time(rm_bin, workdir, src, dst, *args):
-    """Runs a copy under /usr/bin/time -v: exact peak RSS of the tool's
-    own process (not of the Python that forked it). (result, KiB)"""
-    os.makedirs(workdir, exist_ok=True)
-    out = os.path.join(workdir, "time.txt")
-    wrapper = os.path.join(workdir, "timed-redis-migrate")
-    with open(wrapper, "w") as f:
-        f.write(f"#!/bin/sh\nexec /usr/bin/time -v -o '{out}' '{rm_bin}' \"$@\"\n")
-    os.chmod(wrapper, 0o755)
-    res = Tool(wrapper, os.path.join(workdir, "runs")).copy(src, dst, *args, timeout=300)
-    with open(out) as f:
-        text = f.read()
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    assert m, f"/usr/bin/time gave no peak RSS:\n{text}" + res.describe()
-    return res, int(m.group(1))
-
-
-def _peak_rss_by_polling(tool, src, dst, *args):
-    """Fallback without /usr/bin/time: VmHWM of the tool's process, read
-    every 10 ms until it exits (VmHWM is the high-water mark of the
-    process's own memory since exec)."""
-    run = tool.start_copy(src, dst, *args)
-    path = f"/proc/{run.proc.pid}/status"
-    peak = 0
-    while run.proc.poll() is None:
-        try:
-            with open(path) as f:
-                m = re.search(r"^VmHWM:\s+(\d+) kB", f.read(), re.M)
-            if m:
-                peak = max(peak, int(m.group(1)))
-        except OSError:
-            break
-        time.sleep(0.01)
-    return run.finish(300), peak
-
-
 @pytest.mark.slow
 def test_peak_memory_while_copying_1m_keys_stays_under_100_mib(servers, tool, rm_bin, tmp_path):
     src = servers.start("redis7", name="source")
@@ -237,12 +201,8 @@ def test_peak_memory_while_copying_1m_keys_stays_under_100_mib(servers, tool, rm
     n = 1_000_000
     src.client().execute_command("DEBUG", "POPULATE", n, "key", 10)
 
-    if os.access("/usr/bin/time", os.X_OK):
-        res, kib = _peak_rss_with_time(rm_bin, str(tmp_path / "timed"), src, dst)
-        how = "/usr/bin/time -v"
-    else:
-        res, kib = _peak_rss_by_polling(tool, src, dst)
-        how = "VmHWM polled every 10 ms"
+    res, kib, how = run_measured(rm_bin, tmp_path / "timed", "copy", src, dst,
+                                 timeout=300)
 
     expect_exit(res, 0)
     expect_report(res, "ok", keys_scanned=n, keys_copied=n, keys_failed=0)
