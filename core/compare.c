@@ -732,19 +732,28 @@ static status take_elements(struct chunk *ch, const redisReply *r)
     return rc;
 }
 
-static status cmp_window(struct cmp *c, long long off)
+/* `cmd key first last` of both ends: the source's reply into c->page,
+ * the destination's into *d (NULL when there is nothing to compare). */
+static status ask_range(struct cmp *c, const char *cmd, long long first,
+                        long long last, int want, take_fn take,
+                        const redisReply **d)
 {
     struct args a;
     char from[24], to[24];
-    const redisReply *d;
-    status rc;
 
-    snprintf(from, sizeof(from), "%lld", off);
-    snprintf(to, sizeof(to), "%lld", off + STR_WINDOW - 1);
-    key_args(c, &a, "GETRANGE");
+    snprintf(from, sizeof(from), "%lld", first);
+    snprintf(to, sizeof(to), "%lld", last);
+    key_args(c, &a, cmd);
     arg_s(&a, from);
     arg_s(&a, to);
-    rc = ask_both(c, &a, REDIS_REPLY_STRING, take_string, &d);
+    return ask_both(c, &a, want, take, d);
+}
+
+static status cmp_window(struct cmp *c, long long off)
+{
+    const redisReply *d;
+    status rc = ask_range(c, "GETRANGE", off, off + STR_WINDOW - 1,
+                          REDIS_REPLY_STRING, take_string, &d);
     if (!d)
         return rc;
 
@@ -771,17 +780,9 @@ static status cmp_string(struct cmp *c)
 /* Compares LRANGE from..from+count-1 of both ends. */
 static status cmp_list_window(struct cmp *c, long long from, long long n)
 {
-    struct args a;
-    char first[24], last[24];
     const redisReply *d;
-    status rc;
-
-    snprintf(first, sizeof(first), "%lld", from);
-    snprintf(last, sizeof(last), "%lld", from + n - 1);
-    key_args(c, &a, "LRANGE");
-    arg_s(&a, first);
-    arg_s(&a, last);
-    rc = ask_both(c, &a, REDIS_REPLY_ARRAY, take_elements, &d);
+    status rc = ask_range(c, "LRANGE", from, from + n - 1, REDIS_REPLY_ARRAY,
+                          take_elements, &d);
     if (!d)
         return rc;
 

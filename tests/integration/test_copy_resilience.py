@@ -442,62 +442,52 @@ def restart_in_place(server):
     server._spawn_and_wait()
 
 
+def _restart_mid_copy(servers, tool, side, *args):
+    """Copies 200,000 keys and restarts `side` ("source" or "destination")
+    in place once the first key has arrived; returns (src, dst, result)
+    after checking that the run was still going, stopped with exit 1 and
+    one error line saying that end restarted, and reported failed."""
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    data.populate(src.client(), 200_000)
+    end = src if side == "source" else dst
+
+    run = tool.start_copy(src, dst, "--max-ops", "50000", *args, progress="none")
+    try:
+        wait_first_key(run, dst.client())
+        running = run.proc.poll() is None
+        restart_in_place(end)
+    finally:
+        res = run.finish(120)
+
+    assert running, f"the copy ended before the {side} restarted" + res.describe()
+    expect_exit(res, 1)
+    line = one_error_line(res)
+    assert "restarted" in line and end.endpoint in line and side in line, (
+        f"the error does not say the {side} {end.endpoint} restarted: {line!r}"
+        + res.describe())
+    expect_report(res, "failed")
+    return src, dst, res
+
+
 def test_a_destination_that_restarts_empty_mid_copy_stops_the_run_instead_of_reporting_ok(
         servers, tool):
     """A server that restarts between two connections may have lost what it
     acknowledged; the reconnect sees a new run_id and the run must stop
     (exit 1) rather than count keys the destination no longer holds."""
-    src = servers.start("redis7", name="source")
-    dst = servers.start("redis7", name="destination")
-    c, d = src.client(), dst.client()
-    n = 200_000
-    data.populate(c, n)
+    _, dst, res = _restart_mid_copy(servers, tool, "destination",
+                                    "--on-conflict", "replace")
 
-    run = tool.start_copy(src, dst, "--max-ops", "50000", "--on-conflict", "replace",
-                          progress="none")
-    try:
-        wait_first_key(run, d)
-        running = run.proc.poll() is None
-        restart_in_place(dst)
-    finally:
-        res = run.finish(120)
-
-    assert running, "the copy ended before the destination restarted" + res.describe()
-    expect_exit(res, 1)
-    line = one_error_line(res)
-    assert "restarted" in line and dst.endpoint in line, (
-        f"the error does not say the destination {dst.endpoint} restarted: {line!r}"
-        + res.describe())
-    r = expect_report(res, "failed")
-    assert d.dbsize() < n, "the restarted destination holds every key" + res.describe()
-    assert r["keys_copied"] < n, res.describe()
+    assert dst.client().dbsize() < 200_000, (
+        "the restarted destination holds every key" + res.describe())
+    assert res.report["keys_copied"] < 200_000, res.describe()
 
 
 def test_a_source_that_restarts_mid_copy_stops_the_run_instead_of_missing_keys(
         servers, tool):
     """A restarted source (here it comes back empty; one reloaded from its
     RDB has every key back, in a new hash table) breaks the walk: its SCAN
-    cursors no longer mean what they meant, so keys could be missed. The reconnect sees a new run_id and
-    the run stops (exit 1) naming the source."""
-    src = servers.start("redis7", name="source")
-    dst = servers.start("redis7", name="destination")
-    c, d = src.client(), dst.client()
-    n = 200_000
-    data.populate(c, n)
-
-    run = tool.start_copy(src, dst, "--max-ops", "50000", "--threads", "1",
-                          progress="none")
-    try:
-        wait_first_key(run, d)
-        running = run.proc.poll() is None
-        restart_in_place(src)
-    finally:
-        res = run.finish(120)
-
-    assert running, "the copy ended before the source restarted" + res.describe()
-    expect_exit(res, 1)
-    line = one_error_line(res)
-    assert "restarted" in line and src.endpoint in line and "source" in line, (
-        f"the error does not say the source {src.endpoint} restarted: {line!r}"
-        + res.describe())
-    expect_report(res, "failed")
+    cursors no longer mean what they meant, so keys could be missed. The
+    reconnect sees a new run_id and the run stops (exit 1) naming the
+    source."""
+    _restart_mid_copy(servers, tool, "source", "--threads", "1")
