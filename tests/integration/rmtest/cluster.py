@@ -40,6 +40,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections import Counter
 
 import redis
 from redis.crc import key_slot
@@ -288,6 +289,16 @@ class NodeView:
 
 def parse_nodes(text):
     return {v.id: v for v in (NodeView(l) for l in _s(text).splitlines() if l.strip())}
+
+
+def _slot_owners(view):
+    """The owner's id of every slot in one node's view (None: unassigned)."""
+    owners = [None] * SLOTS
+    for v in view.values():
+        if v.is_master:
+            for slot in v.slots:
+                owners[slot] = v.id
+    return tuple(owners)
 
 
 # ---- the cluster ------------------------------------------------------------
@@ -729,11 +740,60 @@ class Cluster:
             # then never takes the real owner's claim from gossip. A
             # bumped epoch makes every owner's claim newest.
             self.bump_epochs()
-            self.wait_healthy(timeout)
+            try:
+                self.wait_healthy(STALE_VIEW_S)
+            except ClusterError:
+                # Redis 7.0 can also keep a slot unassigned in one node's
+                # view while its record of the owner already lists the
+                # slot; gossip then never looks at the claim again (seen
+                # in CI after a kill). That node is put right by hand.
+                self.repair_stale_views()
+                self.wait_healthy(timeout)
 
     def bump_epochs(self):
         for n in self.masters():
             n.client(socket_timeout=5).execute_command("CLUSTER", "BUMPEPOCH")
+
+    def repair_stale_views(self):
+        """Brings every node whose slot map differs from the majority's in
+        line: a master takes each differing owner with CLUSTER SETSLOT
+        NODE; a replica (which may not use SETSLOT) forgets the cluster
+        with CLUSTER RESET SOFT, meets it again and replicates its master
+        anew (a full resync of its copy)."""
+        views = self.views()
+        owners = {n: _slot_owners(view) for n, view in views.items()}
+        common = Counter(owners.values()).most_common(1)[0][0]
+        good = next(n for n, o in owners.items() if o == common)
+        for node, mine in owners.items():
+            if mine == common:
+                continue
+            if node.info("replication").get("role") == "master":
+                self._take_owners(node, mine, common)
+            else:
+                self._rejoin_replica(node, views[good][node.node_id].master_id, good)
+
+    @staticmethod
+    def _take_owners(node, mine, common):
+        c = node.client(socket_timeout=10)
+        for slot in range(SLOTS):
+            if mine[slot] != common[slot] and common[slot] is not None:
+                c.execute_command("CLUSTER", "SETSLOT", slot, "NODE", common[slot])
+
+    def _rejoin_replica(self, node, master_id, peer, timeout=HEALTH_TIMEOUT_S):
+        c = node.client(socket_timeout=10)
+        c.execute_command("CLUSTER", "RESET", "SOFT")
+        c.execute_command("CLUSTER", "MEET", "127.0.0.1", peer.port, peer.bus_port)
+        deadline = time.monotonic() + timeout
+        while True:
+            view = parse_nodes(c.execute_command("CLUSTER", "NODES"))
+            known = view.get(master_id)
+            if known is not None and not known.failed:
+                break
+            if time.monotonic() > deadline:
+                raise ClusterError(f"{node.name} did not meet its master again "
+                                   f"within {timeout} s")
+            time.sleep(0.1)
+        c.execute_command("CLUSTER", "REPLICATE", master_id)
 
 
 class Event:
