@@ -64,6 +64,7 @@
 
 #include "cluster.h"
 #include "escape.h"
+#include "written.h"
 
 #define SC_ATTEMPTS   50
 #define SC_SWEEP_SCAN "1000"
@@ -1125,39 +1126,6 @@ static status read_small(struct sc_job *j, bool *small)
 
 /* ---- keys renamed into place --------------------------------------------- */
 
-/*
- * Fingerprints of the keys this process renamed into place with RENAMENX
- * (database and name), so that a RENAMENX refused because this run's own
- * earlier write is there counts as copied, not as another client's key:
- * the worker can hand a key over twice when it is deleted and made again
- * on the source while its walk crosses a range's end. Bounded: a newer
- * key takes an older one's slot, and a key whose slot was taken counts
- * as SC_EXISTS again. Atomics, shared by every worker's lane.
- */
-#define WRITTEN_SLOTS (1u << 16)
-
-static _Atomic uint64_t written[WRITTEN_SLOTS];
-
-static uint64_t written_fp(const struct sc_key *k)
-{
-    uint64_t h = XXH3_64bits_withSeed(k->name, k->len, (uint64_t)k->dst_db);
-    return h ? h : 1; /* 0 marks an empty slot */
-}
-
-static void written_add(const struct sc_key *k)
-{
-    uint64_t h = written_fp(k);
-    atomic_store_explicit(&written[h & (WRITTEN_SLOTS - 1)], h,
-                          memory_order_relaxed);
-}
-
-static bool written_has(const struct sc_key *k)
-{
-    uint64_t h = written_fp(k);
-    return atomic_load_explicit(&written[h & (WRITTEN_SLOTS - 1)],
-                                memory_order_relaxed) == h;
-}
-
 /* ---- the closing transaction --------------------------------------------- */
 
 /* What the closing transaction's RENAME or RENAMENX (element `at` of
@@ -1181,14 +1149,16 @@ static void committed(struct sc_job *j, const redisReply *x, size_t at)
     } else if (r->type == REDIS_REPLY_ERROR) {
         sc_fail(j, "destination %s: %.200s", sio_node_name(s), r->str);
     } else if (r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
-        j->res->own = written_has(j->k);
+        j->res->own = written_has(j->k->dst_db, j->k->name, j->k->len);
         j->res->maybe_own = !j->res->own && j->commit_again;
         sc_settle(j, j->res->own ? SC_COPIED : SC_EXISTS);
     } else if (past) {
         sc_settle(j, SC_EXPIRED); /* written, and expired on arrival */
     } else {
-        if (!j->k->replace)
-            written_add(j->k);
+        /* Under --on-conflict replace, RENAME overwrote whatever was
+         * there: it may have been this process's own earlier write. */
+        j->res->own = written_has(j->k->dst_db, j->k->name, j->k->len);
+        written_add(j->k->dst_db, j->k->name, j->k->len);
         j->res->bytes = j->bytes;
         sc_settle(j, SC_COPIED);
     }

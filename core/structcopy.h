@@ -90,9 +90,10 @@ struct sc_result {
      * the key found there may be this copy's own first write. A caller
      * that must tell can compare the two ends (compare.h). */
     bool maybe_own;
-    /* SC_COPIED with nothing written: RENAMENX found the key that this
-     * process had itself renamed into place earlier (the caller handed
-     * the key over twice, as a walk over a changing source can). */
+    /* SC_COPIED of a key this process had already written (written.h):
+     * RENAMENX found it there and wrote nothing, or RENAME (replace)
+     * wrote over it. The caller handed the key over twice, as a walk
+     * over a changing source can, and counted it the first time. */
     bool own;
 };
 

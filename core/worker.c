@@ -34,6 +34,12 @@
  *     not, because positions in the walk do not change when the table
  *     resizes (see ranges.h).
  *
+ * One gap remains on a source written meanwhile: a key deleted between the
+ * crossing reply and the probe, and made again before both ranges read it,
+ * is handed to both. Every write this run makes is therefore remembered
+ * (written.h): a second write of the same key is neither counted again nor
+ * taken for another client's key.
+ *
  * Because each key is written once, `--on-conflict skip|fail` never trips on
  * a key this run wrote, except after a reconnect, when a RESTORE may have
  * run before the connection dropped: a BUSYKEY answer to a resent RESTORE is
@@ -61,6 +67,7 @@
 #include "ranges.h"
 #include "sio.h"
 #include "structcopy.h"
+#include "written.h"
 
 #define WALKS_MAX       2
 #define BATCH_KEYS      256
@@ -1080,6 +1087,44 @@ static void settle_rec(struct worker *w, struct wrec *rec, _Atomic uint64_t *c)
     wrec_put(w, rec);
 }
 
+static int dst_db_of(const struct worker *w, int src_db);
+
+/* The destination database the worker writes to now (it switches only
+ * when idle, so every write in flight shares it). */
+static int dst_db_now(const struct worker *w)
+{
+    return dst_db_of(w, w->src_db);
+}
+
+/* Whether `k` was already written by this run (handed over twice, see the
+ * top of this file); remembers it as written from now on. */
+static bool written_again(const struct worker *w, const struct keyref *k)
+{
+    int db = dst_db_now(w);
+    bool again = written_has(db, k->name, k->len);
+    if (!again)
+        written_add(db, k->name, k->len);
+    return again;
+}
+
+/* A key's second write: it was counted the first time. */
+static void settle_again(struct worker *w, struct wrec *rec)
+{
+    w->writes_out--;
+    wrec_put(w, rec);
+}
+
+/* A write the destination took: counted as copied, once per key. */
+static void written_ok(struct worker *w, struct wrec *rec)
+{
+    if (written_again(w, &rec->k)) {
+        settle_again(w, rec);
+        return;
+    }
+    counter_add(&w->ctr->bytes, rec->bytes);
+    settle_rec(w, rec, &w->ctr->copied);
+}
+
 static void conflict(struct worker *w, struct wrec *rec)
 {
     if (rec->k.repair) { /* the key is there: nothing was lost */
@@ -1220,11 +1265,13 @@ static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
             counter_add(&w->ctr->rewritten, 1);
             settle_rec(w, rec, NULL);
         } else {
-            counter_add(&w->ctr->bytes, rec->bytes);
-            settle_rec(w, rec, &w->ctr->copied);
+            written_ok(w, rec);
         }
     } else if (e && strncmp(e, "BUSYKEY", 7) == 0) {
-        if (((flags & CONN_RESENT) || rec->resent) && !rec->k.repair) {
+        int db = dst_db_now(w);
+        if (!rec->k.repair && written_has(db, rec->k.name, rec->k.len)) {
+            settle_again(w, rec);
+        } else if (((flags & CONN_RESENT) || rec->resent) && !rec->k.repair) {
             /* Our first attempt may have landed: compare payloads. */
             const char *argv[] = {"DUMP", rec->k.name};
             size_t lens[] = {4, rec->k.len};
@@ -1269,8 +1316,7 @@ static void on_verify(struct worker *w, struct wrec *rec, redisReply *r)
 {
     if (r->type == REDIS_REPLY_STRING &&
         payload_body_hash(r->str, r->len) == rec->payload_hash) {
-        counter_add(&w->ctr->bytes, rec->bytes);
-        settle_rec(w, rec, &w->ctr->copied);
+        written_ok(w, rec);
     } else {
         conflict(w, rec);
     }
@@ -1381,7 +1427,6 @@ static void on_reply(void *owner, void *ctx, uint32_t tag, unsigned flags,
 /* ---- the slow lane ------------------------------------------------------- */
 
 static struct conn_cfg conn_settings(struct worker *w);
-static int dst_db_of(const struct worker *w, int src_db);
 
 /* --max-ops for the lane's source reads: waits for the budget. */
 static void lane_pace(void *arg, size_t requests)
@@ -1460,6 +1505,10 @@ static void lane_settle(struct worker *w, struct slowkey *sk,
         if (sk->k.repair) { /* its own earlier write was there: not lost */
             if (!res->own)
                 counter_add(&w->ctr->rewritten, 1);
+        } else if (res->own) { /* handed over twice: counted already */
+            scanref_put(sk->k.sr);
+            sk->k.sr = NULL;
+            break;
         } else {
             counter_add(&w->ctr->bytes, res->bytes);
             counter_add(&w->ctr->by_struct, 1);
@@ -1539,8 +1588,10 @@ static size_t lane_copy(struct worker *w, size_t first)
     }
     for (size_t i = 0; i < n; i++) {
         struct slowkey *sk = &w->slow[first + i];
-        if (res[i].out == SC_EXISTS && res[i].maybe_own && own_write(w, sk))
+        if (res[i].out == SC_EXISTS && res[i].maybe_own && own_write(w, sk)) {
             res[i].out = SC_COPIED;
+            written_add(k[i].dst_db, k[i].name, k[i].len);
+        }
         lane_settle(w, sk, &res[i]);
     }
     return n;
