@@ -61,6 +61,7 @@
 #include "cluster.h"
 #include "compare.h"
 #include "dest.h"
+#include "digest.h"
 #include "glob.h"
 #include "keyset.h"
 #include "log.h"
@@ -172,6 +173,8 @@ struct slowkey {
     int64_t deadline;      /* verify: the source's deadline */
     uint64_t payload_hash; /* verify: the body of the source's payload */
     bool dumped;           /* verify: the two above are set */
+    bool digested;         /* verify: `digest` is the source payload's */
+    struct digest digest;
 };
 
 struct worker {
@@ -685,6 +688,7 @@ static status slow_push(struct worker *w, struct keyref *k, int64_t deadline,
     if (payload) {
         sk->dumped = true;
         sk->payload_hash = payload_body_hash(payload->str, payload->len);
+        sk->digested = digest_payload(payload->str, payload->len, &sk->digest);
     }
     k->sr = NULL;
     return ST_OK;
@@ -1642,6 +1646,21 @@ static int64_t pttl_deadline(const redisReply *r, int64_t now)
                                                              : 0;
 }
 
+/* Whether the destination's payload `dump` holds the value the source
+ * dumped: the same body, or the same elements of a set, hash or sorted
+ * set in another order (digest.h). */
+static bool same_payload(const struct slowkey *sk, const redisReply *dump)
+{
+    struct digest d;
+
+    if (!sk->dumped || !dump || dump->type != REDIS_REPLY_STRING)
+        return false;
+    if (payload_body_hash(dump->str, dump->len) == sk->payload_hash)
+        return true;
+    return sk->digested && digest_payload(dump->str, dump->len, &d) &&
+           digest_equal(&d, &sk->digest);
+}
+
 /* Compares one key from its destination PTTL and DUMP. Equal payloads
  * settle it here; false when it needs the full comparison of compare.c. */
 static bool verify_fast(struct worker *w, struct slowkey *sk,
@@ -1655,8 +1674,7 @@ static bool verify_fast(struct worker *w, struct slowkey *sk,
         verified(w, sk, &res);
         return true;
     }
-    if (!sk->dumped || !dump || dump->type != REDIS_REPLY_STRING ||
-        payload_body_hash(dump->str, dump->len) != sk->payload_hash)
+    if (!same_payload(sk, dump))
         return false;
     int64_t d = pttl_deadline(ttl, now);
     int64_t gap = d > sk->deadline ? d - sk->deadline : sk->deadline - d;
