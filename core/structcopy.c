@@ -1149,7 +1149,8 @@ static void committed(struct sc_job *j, const redisReply *x, size_t at)
     } else if (r->type == REDIS_REPLY_ERROR) {
         sc_fail(j, "destination %s: %.200s", sio_node_name(s), r->str);
     } else if (r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
-        j->res->own = written_has(j->k->dst_db, j->k->name, j->k->len);
+        j->res->own =
+            j->k->remember && written_has(j->k->dst_db, j->k->name, j->k->len);
         j->res->maybe_own = !j->res->own && j->commit_again;
         sc_settle(j, j->res->own ? SC_COPIED : SC_EXISTS);
     } else if (past) {
@@ -1157,8 +1158,10 @@ static void committed(struct sc_job *j, const redisReply *x, size_t at)
     } else {
         /* Under --on-conflict replace, RENAME overwrote whatever was
          * there: it may have been this process's own earlier write. */
-        j->res->own = written_has(j->k->dst_db, j->k->name, j->k->len);
-        written_add(j->k->dst_db, j->k->name, j->k->len);
+        if (j->k->remember) {
+            j->res->own = written_has(j->k->dst_db, j->k->name, j->k->len);
+            written_add(j->k->dst_db, j->k->name, j->k->len);
+        }
         j->res->bytes = j->bytes;
         sc_settle(j, SC_COPIED);
     }

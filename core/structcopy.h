@@ -71,7 +71,8 @@ struct sc_key {
     int node;   /* source node index */
     int src_db; /* database on the source, and on the destination */
     int dst_db;
-    bool replace; /* --on-conflict replace; else RENAMENX */
+    bool replace;  /* --on-conflict replace; else RENAMENX */
+    bool remember; /* the caller may hand it over twice: see `own` below */
 };
 
 enum sc_outcome {
@@ -90,10 +91,11 @@ struct sc_result {
      * the key found there may be this copy's own first write. A caller
      * that must tell can compare the two ends (compare.h). */
     bool maybe_own;
-    /* SC_COPIED of a key this process had already written (written.h):
-     * RENAMENX found it there and wrote nothing, or RENAME (replace)
-     * wrote over it. The caller handed the key over twice, as a walk
-     * over a changing source can, and counted it the first time. */
+    /* SC_COPIED of a key with `remember` that this process had already
+     * written (written.h): RENAMENX found it there and wrote nothing, or
+     * RENAME (replace) wrote over it. The caller handed the key over
+     * twice, as a walk over a changing source can, and counted it the
+     * first time. */
     bool own;
 };
 

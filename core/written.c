@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <xxhash.h>
 
-#define WRITTEN_SLOTS (1u << 20)
+#define WRITTEN_SLOTS (1u << 18)
 
 static _Atomic uint64_t slots[WRITTEN_SLOTS];
 
