@@ -873,10 +873,23 @@ static void plan_filters(struct copy_run *run, const struct config *cfg)
     run->check_type = cfg->n_types > 1;
 }
 
-/* What goes by type commands, and the names of temporary keys. */
+/* Whether the selected keys may include strings. */
+static bool selects_strings(const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_types; i++)
+        if (strcmp(cfg->types[i], "string") == 0)
+            return true;
+    return cfg->n_types == 0;
+}
+
+/* What goes by type commands, and the names of temporary keys. Under
+ * --mode auto, keys are first read as strings: GETRANGE of a string up to
+ * a window and SET, one read of the key on the source where a size
+ * before the DUMP would take two (worker.c). */
 static void plan_lane(struct copy_run *run, const struct config *cfg)
 {
     atomic_store(&run->by_struct, cfg->mode == MODE_STRUCT);
+    run->strings_first = cfg->mode == MODE_AUTO && selects_strings(cfg);
     run->verifying = cfg->command == CMD_VERIFY;
     run->max_bulk = 512u << 20;
     run->dump_limit = cfg->big_key_bytes < DUMP_LIMIT_MAX ? cfg->big_key_bytes

@@ -55,6 +55,7 @@ struct copy_run {
     atomic_bool by_struct;
     atomic_bool payload_refused; /* set once, logged by the control thread */
     bool size_first;             /* the source allows MEMORY USAGE */
+    bool strings_first;          /* read keys as strings first (worker.c) */
     size_t max_bulk;             /* the destination's proto-max-bulk-len */
     size_t dump_limit;
     char token[24]; /* this run's part of temporary key names */

@@ -68,6 +68,9 @@ status probe_source_perms(const struct probe_end *src, const struct config *cfg,
 
     if (rc == ST_OK)
         rc = probe(src, "DUMP", PROBE_KEY, NULL, NULL, err, errlen);
+    /* --mode auto reads strings whole with GETRANGE first. */
+    if (rc == ST_OK && cfg->mode == MODE_AUTO)
+        rc = probe(src, "GETRANGE", PROBE_KEY, "0", "0", err, errlen);
     if (rc == ST_OK && !use_pexpiretime)
         rc = probe(src, "PTTL", PROBE_KEY, NULL, NULL, err, errlen);
     if (rc == ST_OK && !use_pexpiretime)
@@ -90,6 +93,14 @@ status probe_dest_perms(const struct probe_end *dst, const struct config *cfg,
     /* DUMP checks a write resent after a reconnect, unless replacing. */
     if (rc == ST_OK && cfg->on_conflict != CONFLICT_REPLACE)
         rc = probe(dst, "DUMP", PROBE_KEY, NULL, NULL, err, errlen);
+    /* --mode auto writes strings with SET (here refused for its missing
+     * PX value, after the ACL check, so nothing is written) and checks a
+     * resent one with GETRANGE. */
+    if (rc == ST_OK && cfg->mode == MODE_AUTO)
+        rc = probe(dst, "SET", PROBE_KEY, "v", "PX", err, errlen);
+    if (rc == ST_OK && cfg->mode == MODE_AUTO &&
+        cfg->on_conflict != CONFLICT_REPLACE)
+        rc = probe(dst, "GETRANGE", PROBE_KEY, "0", "0", err, errlen);
     return rc;
 }
 

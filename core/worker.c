@@ -80,6 +80,7 @@
 #define RECENT_MAX      8192  /* ranges remembered for a repair pass */
 #define REPAIR_WINDOW   15000 /* ms of acknowledged writes re-checked */
 #define EDGE_REPLIES    3     /* a walk's first replies, near its start */
+#define STRING_WINDOW   16384 /* a string this long or shorter is read whole */
 #define FAILOVER_WAIT   60000 /* ms to wait for a replica to take over */
 #define RETRY_MAX       600   /* TRYAGAIN / CLUSTERDOWN retries per key */
 #define SLOW_MAX        1024  /* keys waiting for the slow lane */
@@ -142,8 +143,9 @@ struct batch {
     int n;
     int node;
     bool with_time;
-    bool lane;   /* read only TYPE: the keys go to the slow lane */
-    bool sizing; /* MEMORY USAGE in flight, the read after it */
+    bool lane;    /* read only TYPE: the keys go to the slow lane */
+    bool sizing;  /* MEMORY USAGE in flight, the read after it */
+    bool strings; /* read as strings: GETRANGE, not DUMP */
     struct keyref keys[BATCH_KEYS];
 };
 
@@ -156,6 +158,7 @@ struct wrec {
     const redisReply *payload; /* inside xr */
     struct execref *xr;
     int node;          /* destination node it was sent to */
+    bool set;          /* SET of a string's value, not RESTORE of a payload */
     bool resent;       /* may have landed before (reconnect or lost node) */
     bool verifying;    /* a DUMP to compare is in flight, not the RESTORE */
     int attempts;      /* TRYAGAIN / CLUSTERDOWN / LOADING so far */
@@ -377,6 +380,17 @@ static bool take_tokens(struct worker *w, double n)
     w->tokens -= n;
     counter_add(&w->ctr->source_reads, (uint64_t)n);
     return true;
+}
+
+/* Takes `n` tokens whether or not the bucket has them: reads that follow
+ * from reads already paid for. A debt delays the next batch. */
+static void owe_tokens(struct worker *w, double n)
+{
+    if (w->rate <= 0)
+        return;
+    refill(w);
+    w->tokens -= n;
+    counter_add(&w->ctr->source_reads, (uint64_t)n);
 }
 
 /* ---- key selection ------------------------------------------------------- */
@@ -690,6 +704,18 @@ static bool to_lane(const struct worker *w)
     return !w->run->verifying && atomic_load(&w->run->by_struct);
 }
 
+/* Whether keys are read as strings first (GETRANGE, then SET). */
+static bool strings_first(const struct worker *w)
+{
+    return w->run->strings_first && !w->run->verifying;
+}
+
+/* Whether a key goes to the slow lane with nothing read first. */
+static bool straight_to_lane(const struct worker *w)
+{
+    return to_lane(w) && !w->run->check_type && !strings_first(w);
+}
+
 /* Hands a key to the slow lane, which then holds its reference. */
 static status slow_push(struct worker *w, struct keyref *k, int64_t deadline,
                         const redisReply *payload)
@@ -713,8 +739,29 @@ static status slow_push(struct worker *w, struct keyref *k, int64_t deadline,
     return ST_OK;
 }
 
+/* GETRANGE k 0 STRING_WINDOW: a string whole, or one byte more than the
+ * window when it is longer. */
+static status add_getrange(struct conn *c, const struct keyref *k)
+{
+    struct resp_buf *b = conn_buf(c);
+    status rc = resp_begin(b, 4);
+
+    if (rc == ST_OK)
+        rc = resp_arg_str(b, "GETRANGE");
+    if (rc == ST_OK)
+        rc = resp_arg(b, k->name, k->len);
+    if (rc == ST_OK)
+        rc = resp_arg_str(b, "0");
+    if (rc == ST_OK)
+        rc = resp_arg_ll(b, STRING_WINDOW);
+    if (rc == ST_OK)
+        conn_append_done(c, NULL, TAG_TXN_PART);
+    return rc;
+}
+
 /* Sends the transaction that reads a batch's keys: MULTI, [TIME], for each
- * key [TYPE] DUMP and its deadline, EXEC; for the lane only TYPE. */
+ * key [TYPE], DUMP (or GETRANGE for a strings batch) and its deadline,
+ * EXEC; for the lane only TYPE. */
 static status send_read(struct worker *w, struct batch *bt)
 {
     const char *ttl_cmd = w->run->use_pexpiretime ? "PEXPIRETIME" : "PTTL";
@@ -730,7 +777,9 @@ static status send_read(struct worker *w, struct batch *bt)
     for (int i = 0; i < bt->n && rc == ST_OK; i++) {
         if (w->run->check_type)
             rc = add_part(src, "TYPE", &bt->keys[i]);
-        if (rc == ST_OK && !bt->lane)
+        if (rc == ST_OK && !bt->lane && bt->strings)
+            rc = add_getrange(src, &bt->keys[i]);
+        else if (rc == ST_OK && !bt->lane)
             rc = add_part(src, "DUMP", &bt->keys[i]);
         if (rc == ST_OK && !bt->lane)
             rc = add_part(src, ttl_cmd, &bt->keys[i]);
@@ -791,10 +840,13 @@ static status send_batch(struct worker *w, int n)
     if (!bt)
         return ST_NOMEM;
     bt->node = w->todo.items[w->todo.head].node;
-    bt->lane = to_lane(w);
+    /* Strings are read whole even when the other keys go by type
+     * commands: SET carries them across server versions. */
+    bt->strings = strings_first(w);
+    bt->lane = !bt->strings && to_lane(w);
     for (int i = 0; i < n; i++)
         bt->keys[bt->n++] = keyq_pop(&w->todo);
-    if (!bt->lane && w->run->size_first)
+    if (!bt->lane && !bt->strings && w->run->size_first)
         rc = send_sizes(w, bt);
     else
         rc = send_read(w, bt);
@@ -905,6 +957,30 @@ static bool replaces(const struct worker *w, const struct wrec *rec)
     return w->cfg->on_conflict == CONFLICT_REPLACE && !rec->k.repair;
 }
 
+/* SET k value [PXAT deadline] [NX]: without NX it replaces any key, as
+ * RESTORE REPLACE does. */
+static status encode_set(struct conn *c, const struct wrec *rec, bool replace)
+{
+    struct resp_buf *b = conn_buf(c);
+    status rc = resp_begin(b, 3 + (rec->deadline ? 2 : 0) + (replace ? 0 : 1));
+
+    if (rc == ST_OK)
+        rc = resp_arg_str(b, "SET");
+    if (rc == ST_OK)
+        rc = resp_arg(b, rec->k.name, rec->k.len);
+    if (rc == ST_OK)
+        rc = resp_arg(b, rec->payload->str, rec->payload->len);
+    if (rc == ST_OK && rec->deadline)
+        rc = resp_arg_str(b, "PXAT");
+    if (rc == ST_OK && rec->deadline)
+        rc = resp_arg_ll(b, rec->deadline);
+    if (rc == ST_OK && !replace)
+        rc = resp_arg_str(b, "NX");
+    if (rc != ST_OK)
+        conn_append_abort(c);
+    return rc;
+}
+
 static status encode_restore(struct conn *c, const struct wrec *rec,
                              bool replace)
 {
@@ -963,7 +1039,8 @@ static void send_write(struct worker *w, struct wrec *rec, int node,
         asking = false;
     rec->node = node;
     rec->verifying = false;
-    if (encode_restore(c, rec, replaces(w, rec)) != ST_OK) {
+    if ((rec->set ? encode_set : encode_restore)(c, rec, replaces(w, rec)) !=
+        ST_OK) {
         write_failed(w, rec, "the value is larger than one request may be");
         return;
     }
@@ -987,9 +1064,18 @@ static uint64_t payload_body_hash(const char *p, size_t len)
     return XXH3_64bits(p, len > 10 ? len - 10 : len);
 }
 
-static status send_restore(struct worker *w, struct keyref *k,
-                           const redisReply *payload, struct execref *xr,
-                           int64_t deadline)
+/* What a write's value is compared by after a resent write met the key:
+ * a payload's body, or a string's bytes. */
+static uint64_t value_hash(const struct wrec *rec, const char *p, size_t len)
+{
+    return rec->set ? XXH3_64bits(p, len) : payload_body_hash(p, len);
+}
+
+/* Writes a key: RESTORE of its DUMP payload, or (`set`) SET of the string
+ * `value` read whole. */
+static status send_value(struct worker *w, struct keyref *k,
+                         const redisReply *value, struct execref *xr,
+                         int64_t deadline, bool set)
 {
     struct wrec *rec = wrec_get(w);
 
@@ -997,52 +1083,132 @@ static status send_restore(struct worker *w, struct keyref *k,
         return ST_NOMEM;
     rec->k = *k;
     k->sr = NULL; /* the record holds the reference now */
-    rec->payload = payload;
+    rec->payload = value;
+    rec->set = set;
     rec->xr = xr;
     xr->refs++;
     rec->deadline = deadline;
-    rec->bytes = payload->len;
+    rec->bytes = value->len;
     rec->payload_hash =
-        replaces(w, rec) ? 0 : payload_body_hash(payload->str, payload->len);
+        replaces(w, rec) ? 0 : value_hash(rec, value->str, value->len);
     w->writes_out++;
     send_write(w, rec, node_for(w, rec), false);
     return ST_OK;
 }
 
+/* Settles a key read from the source that is not to be written (the value
+ * and its deadline in el[0] and el[1]): a refused read (the run fails),
+ * a key gone, expired or counted by a dry run. Else sets *deadline. */
+static bool settled_unwritten(struct worker *w, struct keyref *k,
+                              redisReply *const *el, int64_t time_ms,
+                              int64_t *deadline)
+{
+    const redisReply *value = el[0], *ttl = el[1];
+
+    *deadline = 0;
+    if (value->type == REDIS_REPLY_ERROR || ttl->type == REDIS_REPLY_ERROR) {
+        const char *e =
+            value->type == REDIS_REPLY_ERROR ? value->str : ttl->str;
+        fail_run(w, strncmp(e, "NOPERM", 6) == 0 ? ST_NOPERM : ST_SERVER,
+                 "source: reading a key failed: %.300s", e);
+        return true;
+    }
+    if (value->type != REDIS_REPLY_STRING ||
+        !deadline_of(w, ttl, time_ms, deadline)) {
+        settle(w, k, &w->ctr->skipped); /* gone before it was read */
+        return true;
+    }
+    if (*deadline && *deadline <= wall_ms()) {
+        settle(w, k, &w->ctr->expired);
+        return true;
+    }
+    if (w->cfg->dry_run && !w->run->verifying) {
+        settle(w, k, &w->ctr->copied);
+        return true;
+    }
+    return false;
+}
+
+/* A key read with DUMP: to verify's lane, RESTOREd, or, too big for one
+ * RESTORE, copied by type commands. */
 static void handle_key(struct worker *w, struct keyref *k,
                        redisReply *const *el, struct execref *xr,
                        int64_t time_ms)
 {
-    const redisReply *dump = el[0], *ttl = el[1];
-    int64_t deadline = 0;
-
-    if (dump->type == REDIS_REPLY_ERROR || ttl->type == REDIS_REPLY_ERROR) {
-        const char *e = dump->type == REDIS_REPLY_ERROR ? dump->str : ttl->str;
-        fail_run(w, strncmp(e, "NOPERM", 6) == 0 ? ST_NOPERM : ST_SERVER,
-                 "source: reading a key failed: %.300s", e);
-        return;
-    }
-    if (dump->type != REDIS_REPLY_STRING ||
-        !deadline_of(w, ttl, time_ms, &deadline)) {
-        settle(w, k, &w->ctr->skipped); /* gone before it was read */
-        return;
-    }
-    if (deadline && deadline <= wall_ms()) {
-        settle(w, k, &w->ctr->expired);
-        return;
-    }
-    if (w->cfg->dry_run && !w->run->verifying) {
-        settle(w, k, &w->ctr->copied);
-        return;
-    }
+    const redisReply *dump = el[0];
+    int64_t deadline;
     status rc;
+
+    if (settled_unwritten(w, k, el, time_ms, &deadline))
+        return;
     if (w->run->verifying)
         rc = slow_push(w, k, deadline, dump);
     else if (dump->len > w->run->dump_limit)
         rc = slow_push(w, k, 0, NULL); /* too big for one RESTORE */
     else
-        rc = send_restore(w, k, dump, xr, deadline);
+        rc = send_value(w, k, dump, xr, deadline, false);
     if (rc != ST_OK)
+        fail_run(w, ST_NOMEM, "out of memory");
+}
+
+/* Puts a key of a strings batch into `*later`, a batch read the DUMP way. */
+static void defer_key(struct worker *w, struct keyref *k, struct batch **later)
+{
+    if (!*later) {
+        *later = calloc(1, sizeof(**later));
+        if (!*later) {
+            fail_run(w, ST_NOMEM, "out of memory");
+            return;
+        }
+        (*later)->node = k->node;
+    }
+    (*later)->keys[(*later)->n++] = *k;
+    k->sr = NULL; /* the later batch holds the reference now */
+}
+
+/* Sends on a batch of keys that a strings batch found are not strings,
+ * or longer than STRING_WINDOW: to the slow lane when keys go by type
+ * commands, else sized first where the source allows, then read with
+ * DUMP. */
+static void send_later(struct worker *w, struct batch *bt)
+{
+    if (to_lane(w)) {
+        for (int i = 0; i < bt->n; i++)
+            if (slow_push(w, &bt->keys[i], 0, NULL) != ST_OK)
+                fail_run(w, ST_NOMEM, "out of memory");
+        batch_free(bt); /* what slow_push took is NULL there now */
+        return;
+    }
+    status rc = w->run->size_first ? send_sizes(w, bt) : send_read(w, bt);
+
+    if (rc != ST_OK) {
+        fail_run(w, ST_NOMEM, "request buffer limit reached");
+        batch_free(bt);
+        return;
+    }
+    owe_tokens(w, bt->n * (2.0 + (w->run->size_first ? 1 : 0)));
+    w->reads_out += (size_t)bt->n;
+}
+
+/* A key of a strings batch: its value (GETRANGE) written with SET, or the
+ * key deferred to the DUMP way when it is not a string or longer than the
+ * window. */
+static void handle_string(struct worker *w, struct keyref *k,
+                          redisReply *const *el, struct execref *xr,
+                          int64_t time_ms, struct batch **later)
+{
+    const redisReply *value = el[0];
+    int64_t deadline;
+
+    if ((value->type == REDIS_REPLY_ERROR &&
+         strncmp(value->str, "WRONGTYPE", 9) == 0) ||
+        (value->type == REDIS_REPLY_STRING && value->len > STRING_WINDOW)) {
+        defer_key(w, k, later);
+        return;
+    }
+    if (settled_unwritten(w, k, el, time_ms, &deadline))
+        return;
+    if (send_value(w, k, value, xr, deadline, true) != ST_OK)
         fail_run(w, ST_NOMEM, "out of memory");
 }
 
@@ -1070,6 +1236,7 @@ static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
     xr->refs = 1;
 
     int64_t time_ms = bt->with_time ? time_reply_ms(r->element[0]) : 0;
+    struct batch *later = NULL;
     for (int i = 0; i < bt->n; i++) {
         redisReply *const *el = r->element + first + per_key * (size_t)i;
         struct keyref *k = &bt->keys[i];
@@ -1083,6 +1250,8 @@ static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
         }
         if (bt->lane && slow_push(w, k, 0, NULL) != ST_OK)
             fail_run(w, ST_NOMEM, "out of memory");
+        else if (bt->strings)
+            handle_string(w, k, el, xr, time_ms, &later);
         else if (!bt->lane)
             handle_key(w, k, el, xr, time_ms);
         if (k->sr) /* not handed to a write record */
@@ -1090,6 +1259,8 @@ static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
     }
     execref_put(xr);
     free(bt);
+    if (later)
+        send_later(w, later);
     return;
 drop:
     for (int i = 0; i < bt->n; i++)
@@ -1276,6 +1447,25 @@ static bool payload_refused(const struct worker *w, const char *e)
            (strstr(e, "payload version") || strstr(e, "Bad data format"));
 }
 
+/* Reads back what the destination holds under a write's key, to compare
+ * with what was sent (on_verify): DUMP for a payload, GETRANGE k 0 -1 for
+ * a string. */
+static bool read_back(struct worker *w, struct wrec *rec)
+{
+    const char *argv[] = {rec->set ? "GETRANGE" : "DUMP", rec->k.name, "0",
+                          "-1"};
+    size_t lens[] = {strlen(argv[0]), rec->k.len, 1, 2};
+    struct conn *c = NULL;
+    char err[256];
+
+    if (dest_conn(w->dst, rec->node, &c, err, sizeof(err)) != ST_OK ||
+        resp_command(conn_buf(c), rec->set ? 4 : 2, argv, lens) != ST_OK)
+        return false;
+    rec->verifying = true;
+    conn_append_done(c, rec, TAG_VERIFY);
+    return true;
+}
+
 static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
                        redisReply *r)
 {
@@ -1292,24 +1482,16 @@ static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
         } else {
             written_ok(w, rec);
         }
-    } else if (e && strncmp(e, "BUSYKEY", 7) == 0) {
+    } else if (rec->set ? r->type == REDIS_REPLY_NIL
+                        : e && strncmp(e, "BUSYKEY", 7) == 0) {
         int db = dst_db_now(w);
         if (!rec->k.repair && rec->k.edge &&
             written_has(db, rec->k.name, rec->k.len)) {
             settle_again(w, rec);
         } else if (((flags & CONN_RESENT) || rec->resent) && !rec->k.repair) {
-            /* Our first attempt may have landed: compare payloads. */
-            const char *argv[] = {"DUMP", rec->k.name};
-            size_t lens[] = {4, rec->k.len};
-            struct conn *c = NULL;
-            char err[256];
-            if (dest_conn(w->dst, rec->node, &c, err, sizeof(err)) == ST_OK &&
-                resp_command(conn_buf(c), 2, argv, lens) == ST_OK) {
-                rec->verifying = true;
-                conn_append_done(c, rec, TAG_VERIFY);
-            } else {
+            /* Our first attempt may have landed: compare values. */
+            if (!read_back(w, rec))
                 conflict(w, rec);
-            }
         } else {
             conflict(w, rec);
         }
@@ -1341,7 +1523,7 @@ static void on_restore(struct worker *w, struct wrec *rec, unsigned flags,
 static void on_verify(struct worker *w, struct wrec *rec, redisReply *r)
 {
     if (r->type == REDIS_REPLY_STRING &&
-        payload_body_hash(r->str, r->len) == rec->payload_hash) {
+        value_hash(rec, r->str, r->len) == rec->payload_hash) {
         written_ok(w, rec);
     } else {
         conflict(w, rec);
@@ -2063,11 +2245,11 @@ static void issue_scans(struct worker *w)
 static void issue_reads(struct worker *w)
 {
     size_t window = (size_t)w->cfg->pipeline;
-    double per_key =
-        (w->run->check_type ? 3 : 2) + (w->run->size_first ? 1 : 0);
+    double per_key = (w->run->check_type ? 3 : 2) +
+                     (w->run->size_first && !strings_first(w) ? 1 : 0);
 
     while (w->todo.n > 0 && !aborted(w) && w->slow_n < SLOW_MAX) {
-        if (to_lane(w) && !w->run->check_type) { /* nothing to read first */
+        if (straight_to_lane(w)) { /* nothing to read first */
             struct keyref k = keyq_pop(&w->todo);
             if (slow_push(w, &k, 0, NULL) != ST_OK)
                 fail_run(w, ST_NOMEM, "out of memory");
@@ -2155,7 +2337,7 @@ static int wait_ms(const struct worker *w)
         return 5;
     /* Keys that go straight to the lane: take them now rather than wait
      * for a reply that nothing asked for. */
-    if (to_lane(w) && !w->run->check_type && w->todo.n > 0)
+    if (straight_to_lane(w) && w->todo.n > 0)
         return 0;
     if (w->rate > 0 && w->tokens < 2)
         return 5;

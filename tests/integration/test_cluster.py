@@ -323,7 +323,10 @@ def test_valkey8_into_a_redis7_cluster_goes_by_type_commands_and_arrives_equal(
     res = run_copy(src, dst.uri(), "--big-key-bytes", "256k")
 
     expect_equal_copy(res, src, dst, n)
-    assert res.report["keys_by_type_commands"] == n, res.describe()
+    # Strings of up to 16 KiB go by SET (a string's own command, readable
+    # by any version); every other key by type commands.
+    whole = data.strings_read_whole(c)
+    assert res.report["keys_by_type_commands"] == n - whole, res.describe()
     tmp = [k for k in dst.scan_keys() if k.startswith(b"__redis-migrate:tmp:")]
     assert not tmp, f"temporary keys left: {tmp[:5]}"
     for m in dst.masters():
@@ -581,15 +584,12 @@ def test_read_from_replica_copies_everything_and_spares_the_masters(
     dst = servers.start(kind, name="destination")
     n = fill_cluster(src, kind)
     masters = src.masters()
-    scans = src.commandstats(masters, "scan")
-    dumps = src.commandstats(masters, "dump")
+    reads = ("scan", "dump", "getrange")
+    before = {c: src.commandstats(masters, c) for c in reads}
 
     res = run_copy(src.uri(), dst, "--read-from", "replica")
 
-    scans_after = src.commandstats(masters, "scan")
-    dumps_after = src.commandstats(masters, "dump")
+    after = {c: src.commandstats(masters, c) for c in reads}
     expect_equal_copy(res, src, dst, n)
-    assert scans_after == scans, (f"the masters served SCAN: before {scans}, after "
-                                  f"{scans_after}" + res.describe())
-    assert dumps_after == dumps, (f"the masters served DUMP: before {dumps}, after "
-                                  f"{dumps_after}" + res.describe())
+    assert after == before, (f"the masters served reads: before {before}, after {after}"
+                             + res.describe())

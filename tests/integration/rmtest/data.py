@@ -198,3 +198,13 @@ def populate(c, n, prefix="key", size=10):
     """DEBUG POPULATE: n keys `prefix:0`..`prefix:n-1`, fastest fill there is."""
     c.execute_command("DEBUG", "POPULATE", n, prefix, size)
     return {f"{prefix}:{i}".encode() for i in range(n)}
+
+
+STRING_WINDOW = 16384  # core/worker.c: strings this long or shorter go by SET
+
+
+def strings_read_whole(c):
+    """How many of c's keys `--mode auto` reads whole with GETRANGE and
+    writes with SET: strings of at most STRING_WINDOW bytes."""
+    return sum(1 for k in c.scan_iter(count=1000, _type="string")
+               if c.strlen(k) <= STRING_WINDOW)
