@@ -81,10 +81,11 @@
 #define REPAIR_WINDOW   15000 /* ms of acknowledged writes re-checked */
 #define EDGE_REPLIES    3     /* a walk's first replies, near its start */
 #define STRING_WINDOW   16384 /* a string this long or shorter is read whole */
-#define FAILOVER_WAIT   60000 /* ms to wait for a replica to take over */
-#define RETRY_MAX       600   /* TRYAGAIN / CLUSTERDOWN retries per key */
-#define SLOW_MAX        1024  /* keys waiting for the slow lane */
-#define VERIFY_GROUP    128   /* keys verified in one pipeline */
+#define WINDOW_ARG      "16384" /* STRING_WINDOW as GETRANGE's end */
+#define FAILOVER_WAIT   60000   /* ms to wait for a replica to take over */
+#define RETRY_MAX       600     /* TRYAGAIN / CLUSTERDOWN retries per key */
+#define SLOW_MAX        1024    /* keys waiting for the slow lane */
+#define VERIFY_GROUP    128     /* keys verified in one pipeline */
 
 enum tag {
     TAG_SCAN = 1,
@@ -183,6 +184,7 @@ struct slowkey {
     uint64_t payload_hash; /* verify: the body of the source's payload */
     bool dumped;           /* verify: the two above are set */
     bool digested;         /* verify: `digest` is the source payload's */
+    bool whole_string;     /* verify: payload_hash is of a string's bytes */
     struct digest digest;
 };
 
@@ -704,10 +706,11 @@ static bool to_lane(const struct worker *w)
     return !w->run->verifying && atomic_load(&w->run->by_struct);
 }
 
-/* Whether keys are read as strings first (GETRANGE, then SET). */
+/* Whether keys are read as strings first (GETRANGE, then SET, or for
+ * verify a GETRANGE of the destination). */
 static bool strings_first(const struct worker *w)
 {
-    return w->run->strings_first && !w->run->verifying;
+    return w->run->strings_first;
 }
 
 /* Whether a key goes to the slow lane with nothing read first. */
@@ -753,9 +756,24 @@ static status add_getrange(struct conn *c, const struct keyref *k)
     if (rc == ST_OK)
         rc = resp_arg_str(b, "0");
     if (rc == ST_OK)
-        rc = resp_arg_ll(b, STRING_WINDOW);
+        rc = resp_arg_str(b, WINDOW_ARG);
     if (rc == ST_OK)
         conn_append_done(c, NULL, TAG_TXN_PART);
+    return rc;
+}
+
+/* Hands verify's lane a string read whole: it is compared by its bytes. */
+static status slow_push_string(struct worker *w, struct keyref *k,
+                               int64_t deadline, const redisReply *value)
+{
+    status rc = slow_push(w, k, deadline, NULL);
+
+    if (rc == ST_OK) {
+        struct slowkey *sk = &w->slow[w->slow_n - 1];
+        sk->dumped = true;
+        sk->whole_string = true;
+        sk->payload_hash = XXH3_64bits(value->str, value->len);
+    }
     return rc;
 }
 
@@ -1208,7 +1226,9 @@ static void handle_string(struct worker *w, struct keyref *k,
     }
     if (settled_unwritten(w, k, el, time_ms, &deadline))
         return;
-    if (send_value(w, k, value, xr, deadline, true) != ST_OK)
+    status rc = w->run->verifying ? slow_push_string(w, k, deadline, value)
+                                  : send_value(w, k, value, xr, deadline, true);
+    if (rc != ST_OK)
         fail_run(w, ST_NOMEM, "out of memory");
 }
 
@@ -1855,20 +1875,26 @@ static int64_t pttl_deadline(const redisReply *r, int64_t now)
 /* Whether the destination's payload `dump` holds the value the source
  * dumped: the same body, or the same elements of a set, hash or sorted
  * set in another order (digest.h). */
-static bool same_payload(const struct slowkey *sk, const redisReply *dump)
+static bool same_payload(const struct slowkey *sk, const redisReply *ttl,
+                         const redisReply *dump)
 {
     struct digest d;
 
     if (!sk->dumped || !dump || dump->type != REDIS_REPLY_STRING)
         return false;
+    if (sk->whole_string) /* GETRANGE: "" for a missing key too */
+        return ttl &&
+               !(ttl->type == REDIS_REPLY_INTEGER && ttl->integer == -2) &&
+               XXH3_64bits(dump->str, dump->len) == sk->payload_hash;
     if (payload_body_hash(dump->str, dump->len) == sk->payload_hash)
         return true;
     return sk->digested && digest_payload(dump->str, dump->len, &d) &&
            digest_equal(&d, &sk->digest);
 }
 
-/* Compares one key from its destination PTTL and DUMP. Equal payloads
- * settle it here; false when it needs the full comparison of compare.c. */
+/* Compares one key from its destination PTTL and DUMP (GETRANGE for a
+ * string read whole). Equal values settle it here; false when it needs
+ * the full comparison of compare.c. */
 static bool verify_fast(struct worker *w, struct slowkey *sk,
                         const redisReply *ttl, const redisReply *dump,
                         int64_t now)
@@ -1880,7 +1906,7 @@ static bool verify_fast(struct worker *w, struct slowkey *sk,
         verified(w, sk, &res);
         return true;
     }
-    if (!same_payload(sk, dump))
+    if (!same_payload(sk, ttl, dump))
         return false;
     int64_t d = pttl_deadline(ttl, now);
     int64_t gap = d > sk->deadline ? d - sk->deadline : sk->deadline - d;
@@ -1946,12 +1972,14 @@ static status verify_group(struct worker *w, size_t first, size_t n)
         sio_begin(w->sio, SIO_DST, cluster_slot(a->k.name, a->k.len),
                   dst_db_of(w, w->src_db));
         for (size_t i = first; i < first + n && rc == ST_OK; i++) {
-            const char *argv[2] = {"PTTL", w->slow[i].k.name};
-            size_t lens[2] = {4, w->slow[i].k.len};
+            const char *argv[4] = {"PTTL", w->slow[i].k.name, "0", WINDOW_ARG};
+            size_t lens[4] = {4, w->slow[i].k.len, 1, strlen(WINDOW_ARG)};
             rc = sio_cmd(w->sio, 2, argv, lens);
-            argv[0] = "DUMP";
+            bool whole = w->slow[i].whole_string;
+            argv[0] = whole ? "GETRANGE" : "DUMP";
+            lens[0] = strlen(argv[0]);
             if (rc == ST_OK)
-                rc = sio_cmd(w->sio, 2, argv, lens);
+                rc = sio_cmd(w->sio, whole ? 4 : 2, argv, lens);
         }
         if (rc == ST_OK)
             rc = sio_send(w->sio, &again);

@@ -123,6 +123,8 @@ PLANTED = {  # key: expected kind
     b"plant:zscore": "value",
     b"plant:group": "value",
     b"plant:bigset": "value",
+    b"plant:empty-missing": "missing",
+    b"plant:window-longer": "value",
     b"plant:bighash": "value",
     b"plant:ttl-moved": "ttl",
     b"plant:ttl-lost": "ttl",
@@ -144,6 +146,10 @@ def _plant_source(c):
     c.rpush(b"plant:missing", b"a", b"b")
     c.sadd(b"plant:\x00missing\xff\n", b"m")
     c.set(b"plant:type", b"a string")
+    # Strings read whole (GETRANGE of up to 16 KiB): an empty one that is
+    # missing reads "" on both ends; one that grew past the window.
+    c.set(b"plant:empty-missing", b"")
+    c.set(b"plant:window-longer", b"w" * 16384)
     # Hash tables, dumped in each server's own order (core/digest.h).
     c.sadd(b"plant:bigset", *[b"member-%d" % i for i in range(200)])
     c.hset(b"plant:bighash", mapping={b"f%d" % i: b"v%d" % i for i in range(600)})
@@ -161,6 +167,8 @@ def _plant_destination(c, d):
     d.delete(b"plant:type")
     d.rpush(b"plant:type", b"now a list")
     d.set(b"plant:extra", b"only on the destination")
+    d.delete(b"plant:empty-missing")
+    d.append(b"plant:window-longer", b"w")
     d.srem(b"plant:bigset", b"member-7")
     d.sadd(b"plant:bigset", b"member-x")
     d.hset(b"plant:bighash", b"f9", b"other")
