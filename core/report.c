@@ -324,7 +324,6 @@ static json_t *verify_json(const struct report *r)
     return obj;
 }
 
-/* The whole document, in the order of report.h; NULL when out of memory. */
 /* What a copy did, key by key. */
 static bool put_copy_counts(json_t *root, const struct report *r)
 {
