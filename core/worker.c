@@ -81,11 +81,13 @@
 #define REPAIR_WINDOW   15000 /* ms of acknowledged writes re-checked */
 #define EDGE_REPLIES    3     /* a walk's first replies, near its start */
 #define STRING_WINDOW   16384 /* a string this long or shorter is read whole */
-#define WINDOW_ARG      "16384" /* STRING_WINDOW as GETRANGE's end */
-#define FAILOVER_WAIT   60000   /* ms to wait for a replica to take over */
-#define RETRY_MAX       600     /* TRYAGAIN / CLUSTERDOWN retries per key */
-#define SLOW_MAX        1024    /* keys waiting for the slow lane */
-#define VERIFY_GROUP    128     /* keys verified in one pipeline */
+#define WRITE_BYTES_MAX (8u << 20) /* values in flight: no new reads past */
+#define READ_BYTES_MAX  (2u << 20) /* values read in flight, on average */
+#define WINDOW_ARG      "16384"    /* STRING_WINDOW as GETRANGE's end */
+#define FAILOVER_WAIT   60000      /* ms to wait for a replica to take over */
+#define RETRY_MAX       600        /* TRYAGAIN / CLUSTERDOWN retries per key */
+#define SLOW_MAX        1024       /* keys waiting for the slow lane */
+#define VERIFY_GROUP    128        /* keys verified in one pipeline */
 
 enum tag {
     TAG_SCAN = 1,
@@ -222,6 +224,8 @@ struct worker {
     struct keyq todo;
     size_t reads_out; /* keys in transactions in flight */
     size_t writes_out;
+    size_t write_bytes; /* values held by the writes in flight */
+    double value_bytes; /* running average of a value read, in bytes */
     struct wrec *free_recs;
 
     /* The slow lane (sio.h): its own connections, used between services
@@ -349,6 +353,7 @@ static void execref_put(struct execref *xr)
 
 static void wrec_put(struct worker *w, struct wrec *r)
 {
+    w->write_bytes -= r->bytes;
     scanref_put(r->k.sr);
     execref_put(r->xr);
     r->k.sr = NULL;
@@ -1107,6 +1112,7 @@ static status send_value(struct worker *w, struct keyref *k,
     xr->refs++;
     rec->deadline = deadline;
     rec->bytes = value->len;
+    w->write_bytes += rec->bytes;
     rec->payload_hash =
         replaces(w, rec) ? 0 : value_hash(rec, value->str, value->len);
     w->writes_out++;
@@ -1232,6 +1238,38 @@ static void handle_string(struct worker *w, struct keyref *k,
         fail_run(w, ST_NOMEM, "out of memory");
 }
 
+/* The read window in keys: --pipeline, or fewer when values are big, so
+ * that about READ_BYTES_MAX of values are read at once. Each value is
+ * held several times over (socket buffer, reply, request to the
+ * destination), so a window of 1,024 16 KiB strings cost 70 MiB. */
+static size_t read_window(const struct worker *w)
+{
+    size_t window = (size_t)w->cfg->pipeline;
+
+    if (w->value_bytes > 0 && READ_BYTES_MAX / w->value_bytes < window) {
+        size_t by_bytes = (size_t)(READ_BYTES_MAX / w->value_bytes);
+        window = by_bytes > 0 ? by_bytes : 1;
+    }
+    return window;
+}
+
+/* Adds a batch's values (strings or payloads, element `at` of each key's
+ * group in the EXEC reply `r`) to the running average of a value's size. */
+static void note_value_bytes(struct worker *w, const redisReply *r,
+                             size_t first, size_t per_key, int n)
+{
+    size_t bytes = 0;
+
+    for (int i = 0; i < n; i++) {
+        const redisReply *v = r->element[first + per_key * (size_t)i];
+        if (v->type == REDIS_REPLY_STRING)
+            bytes += v->len;
+    }
+    double avg = n > 0 ? (double)bytes / n : 0;
+    w->value_bytes =
+        w->value_bytes > 0 ? 0.75 * w->value_bytes + 0.25 * avg : avg;
+}
+
 static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
 {
     size_t per_key = (w->run->check_type ? 1 : 0) + (bt->lane ? 0 : 2);
@@ -1257,6 +1295,9 @@ static void on_exec(struct worker *w, struct batch *bt, redisReply *r)
 
     int64_t time_ms = bt->with_time ? time_reply_ms(r->element[0]) : 0;
     struct batch *later = NULL;
+    if (!bt->lane)
+        note_value_bytes(w, r, first + (w->run->check_type ? 1 : 0), per_key,
+                         bt->n);
     for (int i = 0; i < bt->n; i++) {
         redisReply *const *el = r->element + first + per_key * (size_t)i;
         struct keyref *k = &bt->keys[i];
@@ -2272,7 +2313,7 @@ static void issue_scans(struct worker *w)
 
 static void issue_reads(struct worker *w)
 {
-    size_t window = (size_t)w->cfg->pipeline;
+    size_t window = read_window(w);
     double per_key = (w->run->check_type ? 3 : 2) +
                      (w->run->size_first && !strings_first(w) ? 1 : 0);
 
@@ -2283,11 +2324,14 @@ static void issue_reads(struct worker *w)
                 fail_run(w, ST_NOMEM, "out of memory");
             continue;
         }
-        size_t n = txn_size(w, w->todo.n < BATCH_KEYS ? w->todo.n : BATCH_KEYS);
+        /* A batch never exceeds the window, or it could never be sent. */
+        size_t most = window < BATCH_KEYS ? window : BATCH_KEYS;
+        size_t n = txn_size(w, w->todo.n < most ? w->todo.n : most);
         if (w->rate > 0 && n * per_key > w->burst)
             n = (size_t)(w->burst / per_key) ? (size_t)(w->burst / per_key) : 1;
         if (w->reads_out + n > window ||
-            w->reads_out + w->writes_out + n > 2 * window)
+            w->reads_out + w->writes_out + n > 2 * window ||
+            w->write_bytes > WRITE_BYTES_MAX)
             return;
         if (!take_tokens(w, (double)n * per_key))
             return;

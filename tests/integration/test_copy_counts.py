@@ -78,3 +78,24 @@ def test_while_the_source_table_shrinks_and_grows_every_kept_key_is_copied_and_c
     expect_report(res, "ok", keys_scanned=len(kept), keys_copied=len(kept), keys_skipped=0,
                   keys_expired=0, keys_failed=0)
     compare.assert_copied(c, d, keys=kept, expect_dbsize=len(kept))
+
+
+@pytest.mark.parametrize("pipeline,mode", [("1", "auto"), ("64", "auto"), ("64", "dump"),
+                                           ("200", "auto")])
+def test_a_pipeline_smaller_than_a_read_batch_still_copies_every_key(
+        servers, tool, pipeline, mode):
+    """A read batch holds up to 256 keys; a --pipeline below that once
+    left every batch waiting for room it could never have, and the copy
+    hung with nothing written."""
+    src = servers.start("redis7", name="source")
+    dst = servers.start("redis7", name="destination")
+    c, d = src.client(), dst.client()
+    keys = data.populate(c, 3000)
+    c.hset(b"h", mapping={b"f": b"v"})
+    keys.add(b"h")
+
+    res = tool.copy(src, dst, "--pipeline", pipeline, "--mode", mode, timeout=60)
+
+    expect_exit(res, 0)
+    expect_report(res, "ok", keys_scanned=len(keys), keys_copied=len(keys), keys_failed=0)
+    compare.assert_copied(c, d, keys=keys, expect_dbsize=len(keys))
